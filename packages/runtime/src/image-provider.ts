@@ -1,0 +1,54 @@
+/**
+ * An image generation provider (local sharp compositor, DashScope, Stability...).
+ * Providers may finish at once or hand back a provider task id to poll across invocations,
+ * because a cloud function must never wait out a long generation.
+ */
+export type GenerationKind = 'photography' | 'fitting'
+
+export interface GenerationJob {
+  kind: GenerationKind
+  /** Input images as bytes (already fetched from storage) with their file ids. */
+  inputs: {
+    garments: Buffer[]
+    person?: Buffer
+  }
+  /** Input image URLs readable by the provider (signed, expiring); remote providers need URLs, not bytes. */
+  inputUrls: { garments: string[]; person?: string }
+  prompt: string
+  negativePrompt: string
+  count: number
+  aspectRatio: '1:1' | '3:4' | '4:3' | '9:16' | '16:9'
+  scene: { id: string; name: string; category: string; parameters: Record<string, unknown> }
+  options: Record<string, unknown>
+}
+
+/** Result images: bytes, or URLs that expire and must be copied into storage at once. */
+export type ProviderImage = { bytes: Buffer; contentType: string } | { url: string }
+
+export type ProviderOutcome =
+  | { state: 'succeeded'; images: ProviderImage[] }
+  | { state: 'running'; providerTaskId: string; progress?: number }
+  | { state: 'failed'; retryable: boolean; reason: string }
+
+export interface ProviderConfig {
+  id: string
+  provider: string
+  api_name: string
+  endpoint: string
+  /** Decrypted headers (API keys); never logged or returned. */
+  headers: Record<string, string>
+  default_params: Record<string, unknown>
+  timeoutMs?: number
+}
+
+export interface ImageProvider {
+  readonly name: string
+  supports(kind: GenerationKind): boolean
+  submit(job: GenerationJob): Promise<ProviderOutcome>
+  poll(providerTaskId: string): Promise<ProviderOutcome>
+  /** Downloads a result URL (a URL result expires; the worker copies it into storage at once). */
+  fetchImage?(url: string): Promise<{ bytes: Buffer; contentType: string }>
+}
+
+/** Builds a provider for one `api_configs` document. Unknown provider names return null. */
+export type ProviderFactory = (config: ProviderConfig) => ImageProvider | null

@@ -1,0 +1,13 @@
+/** Ports: the seams between domain code and the platform. No SDK, no I/O. */
+export * from './database'
+export * from './storage'
+export * from './payment'
+export * from './messages'
+export * from './scheduler'
+export * from './identity'
+export * from './clock'
+export * from './ids'
+export * from './logger'
+export * from './content-safety'
+export * from './image-provider'
+export * from './runtime'
