@@ -1,0 +1,227 @@
+import * as z from 'zod'
+import { defineAction } from '../define'
+import { credits, cursorSchema, fen, idSchema, isoDate, page, str, taskStatusSchema } from '../common'
+import { creditPackageSchema, orderStatusSchema } from './payment'
+import { sceneCategorySchema, sceneSchema } from './catalog'
+import { userProfileSchema } from './user'
+
+const openidSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/, 'invalid openid')
+
+export const apiConfigViewSchema = z.object({
+  _id: z.string(),
+  provider: z.string(),
+  api_name: z.string(),
+  endpoint: z.string(),
+  /** Header names only; values (keys) are write-only. */
+  header_names: z.array(z.string()),
+  default_params: z.record(z.string(), z.unknown()),
+  priority: z.number().int(),
+  weight: z.number().int(),
+  is_active: z.boolean(),
+  failures: z.number().int(),
+  open_until: isoDate.nullable(),
+})
+
+export const promptTemplateSchema = z.object({
+  _id: z.string(),
+  type: z.enum(['photography', 'fitting']),
+  version: z.number().int(),
+  template: z.string(),
+  negative_prompt: z.string(),
+  is_active: z.boolean(),
+  created_at: isoDate,
+})
+
+const taskViewSchema = z.object({
+  _id: z.string(),
+  user_openid: z.string(),
+  type: z.string(),
+  status: taskStatusSchema,
+  attempts: z.number().int(),
+  provider_id: z.string().nullable(),
+  error: z.string().nullable(),
+  cost: credits,
+  created_at: isoDate,
+  updated_at: isoDate,
+})
+
+const orderViewSchema = z.object({
+  _id: z.string(),
+  user_openid: z.string(),
+  out_trade_no: z.string(),
+  package_id: z.string(),
+  amount_fen: fen,
+  credits,
+  status: orderStatusSchema,
+  transaction_id: z.string().nullable(),
+  created_at: isoDate,
+  paid_at: isoDate.nullable(),
+})
+
+const reason = str(200, 2)
+
+export const adminActions = {
+  'admin/auditCredits': defineAction({
+    url: 'admin/auditCredits',
+    access: 'admin',
+    summary: 'Recomputes every balance from the ledger and lists mismatches.',
+    input: z.strictObject({}),
+    output: z.object({
+      users_checked: z.number().int(),
+      mismatches: z.array(z.object({ openid: z.string(), credits, ledger_sum: credits })),
+    }),
+  }),
+  'admin/getUser': defineAction({
+    url: 'admin/getUser',
+    access: 'admin',
+    summary: 'Looks a user up by openid or invite code.',
+    input: z.strictObject({ openid: openidSchema.optional(), invite_code: str(12, 4).optional() }),
+    output: userProfileSchema,
+  }),
+  'admin/adjustCredits': defineAction({
+    url: 'admin/adjustCredits',
+    access: 'admin',
+    summary: 'Adds or removes credits with a reason (ledger kind admin_adjust).',
+    input: z.strictObject({
+      openid: openidSchema,
+      delta: z.number().int().min(-1_000_000).max(1_000_000).refine((n) => n !== 0, 'delta must not be 0'),
+      reason,
+      request_id: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+    }),
+    output: z.object({ credits, entry_id: z.string() }),
+  }),
+  'admin/listOrders': defineAction({
+    url: 'admin/listOrders',
+    access: 'admin',
+    summary: 'Orders, newest first, with filters.',
+    input: z.strictObject({
+      status: orderStatusSchema.optional(),
+      openid: openidSchema.optional(),
+      pageSize: z.number().int().min(1).max(100).default(20),
+      cursor: cursorSchema.optional(),
+    }),
+    output: page(orderViewSchema),
+  }),
+  'admin/listTasks': defineAction({
+    url: 'admin/listTasks',
+    access: 'admin',
+    summary: 'Tasks, newest first, with filters.',
+    input: z.strictObject({
+      status: taskStatusSchema.optional(),
+      openid: openidSchema.optional(),
+      pageSize: z.number().int().min(1).max(100).default(20),
+      cursor: cursorSchema.optional(),
+    }),
+    output: page(taskViewSchema),
+  }),
+  'admin/requeueTask': defineAction({
+    url: 'admin/requeueTask',
+    access: 'admin',
+    summary: 'Puts a stuck (processing, lease expired or failed-not-refunded) task back in the queue.',
+    input: z.strictObject({ task_id: idSchema, reason }),
+    output: z.object({ task_id: z.string(), status: taskStatusSchema }),
+  }),
+  'admin/refundTask': defineAction({
+    url: 'admin/refundTask',
+    access: 'admin',
+    summary: 'Fails a stuck task and refunds it (once).',
+    input: z.strictObject({ task_id: idSchema, reason }),
+    output: z.object({ task_id: z.string(), status: taskStatusSchema, refunded: credits }),
+  }),
+  'admin/listScenes': defineAction({
+    url: 'admin/listScenes',
+    access: 'admin',
+    summary: 'All scenes including inactive ones.',
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(sceneSchema.extend({ is_active: z.boolean() })) }),
+  }),
+  'admin/upsertScene': defineAction({
+    url: 'admin/upsertScene',
+    access: 'admin',
+    summary: 'Creates or edits a scene.',
+    input: z.strictObject({
+      _id: idSchema.optional(),
+      name: str(40, 1),
+      category: sceneCategorySchema,
+      description: str(200).default(''),
+      thumbnail_url: str(512).optional(),
+      parameters: z.record(z.string().max(40), z.union([z.string().max(200), z.number(), z.boolean()])),
+      sort_order: z.number().int().min(0).max(10_000).default(100),
+      is_active: z.boolean().default(true),
+    }),
+    output: z.object({ _id: z.string(), created: z.boolean() }),
+  }),
+  'admin/listPromptTemplates': defineAction({
+    url: 'admin/listPromptTemplates',
+    access: 'admin',
+    summary: 'All prompt template versions.',
+    input: z.strictObject({ type: z.enum(['photography', 'fitting']).optional() }),
+    output: z.object({ items: z.array(promptTemplateSchema) }),
+  }),
+  'admin/upsertPromptTemplate': defineAction({
+    url: 'admin/upsertPromptTemplate',
+    access: 'admin',
+    summary: 'Adds a new version of a prompt template and makes it active.',
+    input: z.strictObject({
+      type: z.enum(['photography', 'fitting']),
+      template: str(2000, 10),
+      negative_prompt: str(1000).default(''),
+    }),
+    output: z.object({ _id: z.string(), version: z.number().int() }),
+  }),
+  'admin/listPackages': defineAction({
+    url: 'admin/listPackages',
+    access: 'admin',
+    summary: 'All credit packages including inactive ones.',
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(creditPackageSchema.extend({ is_active: z.boolean(), sort_order: z.number().int() })) }),
+  }),
+  'admin/upsertPackage': defineAction({
+    url: 'admin/upsertPackage',
+    access: 'admin',
+    summary: 'Creates or edits a credit package.',
+    input: z.strictObject({
+      id: idSchema,
+      name: str(40, 1),
+      price_fen: z.number().int().min(1).max(10_000_000),
+      base_credits: z.number().int().min(1).max(10_000_000),
+      bonus_credits: z.number().int().min(0).max(10_000_000).default(0),
+      tag: str(20).nullable().default(null),
+      sort_order: z.number().int().min(0).max(10_000).default(100),
+      is_active: z.boolean().default(true),
+    }),
+    output: z.object({ id: z.string(), created: z.boolean() }),
+  }),
+  'admin/listApiConfigs': defineAction({
+    url: 'admin/listApiConfigs',
+    access: 'admin',
+    summary: 'Provider configs; header values are never returned.',
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(apiConfigViewSchema) }),
+  }),
+  'admin/upsertApiConfig': defineAction({
+    url: 'admin/upsertApiConfig',
+    access: 'admin',
+    summary: 'Creates or edits a provider config; header values (keys) are encrypted before storage.',
+    input: z.strictObject({
+      _id: idSchema.optional(),
+      provider: z.enum(['local', 'dashscope', 'stability']),
+      api_name: str(60, 1),
+      endpoint: z.string().max(300).regex(/^(https?:\/\/|local:)/),
+      /** Omit to keep the stored headers. */
+      headers: z.record(z.string().max(60), z.string().max(2000)).optional(),
+      default_params: z.record(z.string().max(60), z.unknown()).default({}),
+      priority: z.number().int().min(0).max(100).default(1),
+      weight: z.number().int().min(0).max(1000).default(10),
+      is_active: z.boolean().default(true),
+    }),
+    output: z.object({ _id: z.string(), created: z.boolean() }),
+  }),
+  'admin/runCleanup': defineAction({
+    url: 'admin/runCleanup',
+    access: 'admin',
+    summary: 'Runs the retention job now (also scheduled): deleted works\' files, stale unpaid orders.',
+    input: z.strictObject({}),
+    output: z.object({ files_removed: z.number().int(), orders_closed: z.number().int(), leases_reclaimed: z.number().int() }),
+  }),
+} as const

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { actions, actionUrls, isActionUrl, ERROR_CODES } from './index'
+
+const SEED_ACTIONS = [
+  'api/listWorks', 'api/getWorkDetail', 'api/deleteWork', 'api/toggleFavorite', 'api/cancelTask',
+  'user/register', 'user/getUserInfo', 'user/updateUserInfo',
+  'photography/generate', 'photography/getProgress', 'fitting/generate',
+  'payment/getPackages', 'payment/createOrder', 'payment/dailyCheckin', 'payment/listRechargeRecords', 'payment/listConsumeRecords',
+  'scene/getScenes', 'prompt/generatePrompt', 'storage/resolveAsset', 'storage/registerAsset',
+  'queue/addTask', 'queue/processTask', 'notify/sendMessage',
+]
+
+describe('contract', () => {
+  it('declares every seed action under its seed module and name', () => {
+    for (const url of SEED_ACTIONS) expect(actionUrls).toContain(url)
+    for (const [key, def] of Object.entries(actions)) {
+      expect(def.url).toBe(key)
+      expect(key).toMatch(/^(api|user|photography|fitting|payment|scene|prompt|storage|queue|notify|admin)\/[a-zA-Z]+$/)
+    }
+  })
+
+  it('internal modules are never reachable by users', () => {
+    for (const def of Object.values(actions)) {
+      if (/^(queue|notify)\//.test(def.url)) expect(def.access).toBe('system')
+      if (def.url.startsWith('admin/')) expect(def.access).toBe('admin')
+    }
+  })
+
+  it('isActionUrl rejects prototype names and non-strings', () => {
+    for (const bad of ['constructor', 'toString', '__proto__', 'hasOwnProperty', ['user/register'], 1, null, undefined]) {
+      expect(isActionUrl(bad)).toBe(false)
+    }
+    expect(isActionUrl('user/register')).toBe(true)
+  })
+
+  it('inputs are strict: unknown keys, operator objects and oversize strings fail', () => {
+    const register = actions['user/register'].input
+    expect(register.safeParse({ extra: 1 }).success).toBe(false)
+    expect(register.safeParse({ invite_code: { $ne: null } }).success).toBe(false)
+    expect(register.safeParse({ nickname: 'x'.repeat(33) }).success).toBe(false)
+    expect(register.safeParse({ nickname: '  小明  ' })).toMatchObject({ success: true, data: { nickname: '小明' } })
+    const detail = actions['api/getWorkDetail'].input
+    expect(detail.safeParse({ work_id: { $gt: '' } }).success).toBe(false)
+    expect(detail.safeParse({ work_id: '../etc' }).success).toBe(false)
+    expect(actions['api/listWorks'].input.parse({})).toEqual({ tab: 'all', pageSize: 12 })
+    expect(actions['api/listWorks'].input.safeParse({ pageSize: 51 }).success).toBe(false)
+  })
+
+  it('generate needs inputs or a work to regenerate from', () => {
+    const gen = actions['photography/generate'].input
+    expect(gen.safeParse({}).success).toBe(false)
+    expect(gen.safeParse({ from_work_id: 'abc' }).success).toBe(true)
+    expect(gen.safeParse({ garment_images: ['local://u/a.png'], scene_id: 's1', count: 5 }).success).toBe(false)
+  })
+
+  it('has the closed error code set', () => {
+    expect(ERROR_CODES).toHaveLength(11)
+  })
+})
