@@ -40,6 +40,8 @@ export interface PaymentNotification {
   transactionId: string
   success: boolean
   payerOpenid?: string
+  /** When the provider says the payment completed, if it says so. */
+  paidAt?: Date
 }
 
 export interface PaymentPort {
@@ -48,4 +50,53 @@ export interface PaymentPort {
   /** Asks the provider itself: a notification is never trusted without this. */
   queryOrder(outTradeNo: string): Promise<TradeQueryResult>
   closeOrder(outTradeNo: string): Promise<void>
+}
+
+/**
+ * Why a payment adapter call failed. Adapters throw `PaymentError` so domain code can map failures
+ * without knowing which provider it talks to:
+ * - INVALID_INPUT: refused before anything was sent (bad out_trade_no, amount, description).
+ * - REJECTED: the provider answered with a business refusal (e.g. order already paid); retrying won't help.
+ * - UNAVAILABLE: network error, timeout, 5xx, throttling; retrying later may help.
+ * - BAD_RESPONSE: the provider's answer was malformed or failed signature verification.
+ * - BAD_SIGNATURE, UNKNOWN_SERIAL, STALE_TIMESTAMP, DECRYPT_FAILED, MALFORMED: an incoming notification
+ *   could not be authenticated or read.
+ */
+export type PaymentErrorCode =
+  | 'INVALID_INPUT'
+  | 'REJECTED'
+  | 'UNAVAILABLE'
+  | 'BAD_RESPONSE'
+  | 'BAD_SIGNATURE'
+  | 'UNKNOWN_SERIAL'
+  | 'STALE_TIMESTAMP'
+  | 'DECRYPT_FAILED'
+  | 'MALFORMED'
+
+export class PaymentError extends Error {
+  override readonly name = 'PaymentError'
+  readonly code: PaymentErrorCode
+  readonly provider: PaymentProviderName
+  /** The provider's own error code (e.g. `ORDERPAID`, `ORDER_NOT_EXIST`), when it gave one. */
+  readonly providerCode?: string
+  /** HTTP status, for HTTP providers. */
+  readonly status?: number
+
+  constructor(
+    code: PaymentErrorCode,
+    provider: PaymentProviderName,
+    message: string,
+    options: { providerCode?: string; status?: number; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.provider = provider
+    if (options.providerCode !== undefined) this.providerCode = options.providerCode
+    if (options.status !== undefined) this.status = options.status
+  }
+}
+
+/** True for a `PaymentError`, also across duplicated module instances. */
+export function isPaymentError(error: unknown): error is PaymentError {
+  return error instanceof PaymentError || (error instanceof Error && error.name === 'PaymentError' && 'code' in error)
 }
