@@ -1,0 +1,7 @@
+export * from './create-local-runtime'
+export * from './clock'
+export * from './storage/disk-storage'
+export * from './messages/outbox'
+export * from './scheduler/worker-loop'
+export * from './identity/context-identity'
+export * from './content-safety/word-list'

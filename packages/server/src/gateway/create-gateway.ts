@@ -1,0 +1,140 @@
+/**
+ * The ONE cloud function's `main(event, context)`. Per call: classify the event, whitelist `$url` against
+ * the contract, build a tcb-router with the shared middleware and the one matching procedure, serve.
+ * Always answers the envelope (or, for a payment callback, the reply WeChat Pay expects).
+ */
+import { actions, isActionUrl, type ActionUrl, type Envelope } from '@aiphoto/contract'
+import { CALLER_CONTEXT_KEY, verifySystemCall, type Caller, type Runtime } from '@aiphoto/runtime'
+import TcbRouter from 'tcb-router'
+import { AppError } from '../errors'
+import type { Handler, ProcedureMap } from '../procedure'
+import type { GatewayState, Middleware, RouterCtx } from './context'
+import { errorEnvelope, toErrorEnvelope } from './envelope'
+import { access } from './middleware/access'
+import { errorBoundary } from './middleware/error-boundary'
+import { identity } from './middleware/identity'
+import { rateLimit } from './middleware/rate-limit'
+import { requestLog } from './middleware/request-log'
+import { validation } from './middleware/validation'
+import { classifyPlatformEvent, PAYMENT_CALLBACK_ACK, type PaymentCallbackReply } from './platform-events'
+
+export interface PlatformHandlers {
+  /** Timer trigger: advances the queue and runs retention. */
+  onTimer(rt: Runtime, meta: { requestId: string; triggerName: string }): Promise<unknown>
+  /** cloudPay callback: verify with the provider, credit at most once, answer WeChat. */
+  onPaymentCallback(rt: Runtime, event: Record<string, unknown>, meta: { requestId: string }): Promise<PaymentCallbackReply>
+}
+
+export interface GatewayOptions {
+  procedures: ProcedureMap
+  platform: PlatformHandlers
+}
+
+export type GatewayMain = (event: unknown, context?: unknown) => Promise<unknown>
+
+export function createGateway(runtime: Runtime | (() => Runtime), options: GatewayOptions): GatewayMain {
+  let rt: Runtime | null = typeof runtime === 'function' ? null : runtime
+  const getRuntime = () => (rt ??= (runtime as () => Runtime)())
+  const shared: Middleware[] = [requestLog(), errorBoundary(), identity(), access(), rateLimit(), validation()]
+  let seq = 0
+
+  return async function main(event: unknown, context?: unknown): Promise<unknown> {
+    const runtime = getRuntime()
+    const startedAt = performance.now()
+    const requestId = requestIdOf(context) ?? `${runtime.ids.token(6)}-${(++seq).toString(36)}`
+
+    if (!event || typeof event !== 'object' || Array.isArray(event)) {
+      return errorEnvelope('VALIDATION_FAILED', '请求格式错误')
+    }
+    const ev = event as Record<string, unknown>
+
+    if (!('$url' in ev)) return handlePlatformEvent(runtime, options.platform, ev, context, requestId)
+
+    const url = ev.$url
+    // NOTE: tcb-router matches `$url` with hasOwnProperty on its route table and crashes on names such as
+    // `constructor`; an array `$url` would be stringified. Only own contract keys get past this line.
+    if (!isActionUrl(url)) {
+      runtime.logger.info('call', { request_id: requestId, action: typeof url === 'string' ? url.slice(0, 80) : typeof url, code: 'UNKNOWN_ACTION' })
+      return errorEnvelope('UNKNOWN_ACTION', '不支持的操作', { url: typeof url === 'string' ? url.slice(0, 80) : null })
+    }
+
+    const handler = options.procedures[url] as Handler<ActionUrl> | undefined
+    const state: GatewayState = {
+      rt: runtime,
+      url,
+      def: actions[url],
+      event: ev,
+      platformContext: context,
+      requestId,
+      startedAt,
+      caller: systemCaller(runtime, ev, url, context),
+      input: undefined,
+    }
+
+    const app = new TcbRouter({ event: ev })
+    app.use(async function attachState(ctx: RouterCtx, next: () => Promise<void>) {
+      ctx.state = state
+      await next()
+    })
+    for (const mw of shared) app.use(mw)
+    app.router(url, async function procedure(ctx: RouterCtx) {
+      if (!handler) throw new AppError('UNKNOWN_ACTION', '该功能尚未开放', { url, reason: 'not_implemented' })
+      const s = ctx.state
+      const data = await handler({ rt: s.rt, input: s.input as never, caller: s.caller, requestId: s.requestId, now: s.rt.clock.now() })
+      // Parsing the output strips any field the contract does not declare, so internals never leak.
+      ctx.body = { success: true, data: s.def.output.parse(data) }
+    })
+    try {
+      const body = (await app.serve()) as Envelope<unknown> | undefined
+      return body ?? errorEnvelope('INTERNAL')
+    } catch (err) {
+      return toErrorEnvelope(err)
+    }
+  }
+}
+
+/** A self-invocation (worker kick) proves itself with an HMAC; everything else goes through the identity port. */
+function systemCaller(rt: Runtime, ev: Record<string, unknown>, url: string, context: unknown): Caller {
+  const handed = (context as Record<symbol, unknown> | undefined)?.[CALLER_CONTEXT_KEY] as Caller | undefined
+  if (handed?.kind === 'system') return handed
+  if ('$system' in ev && verifySystemCall(rt.config.secretKey, url, ev.$system, rt.clock.now())) {
+    return { kind: 'system', source: 'internal' }
+  }
+  return { kind: 'anonymous' }
+}
+
+async function handlePlatformEvent(
+  rt: Runtime,
+  platform: PlatformHandlers,
+  ev: Record<string, unknown>,
+  context: unknown,
+  requestId: string,
+): Promise<unknown> {
+  const kind = classifyPlatformEvent(ev)
+  if (kind.kind === 'unknown') return errorEnvelope('UNKNOWN_ACTION', '缺少 $url', { url: null })
+  const caller = await rt.identity.resolve(ev, context)
+  if (caller.kind === 'user') {
+    // A user forging a platform event through callFunction: refuse, change nothing.
+    rt.logger.warn('platform_event_from_user', { request_id: requestId, kind: kind.kind })
+    return kind.kind === 'payment-callback' ? { errcode: -1, errmsg: 'FORBIDDEN' } : errorEnvelope('FORBIDDEN')
+  }
+  try {
+    if (kind.kind === 'timer') {
+      const data = await platform.onTimer(rt, { requestId, triggerName: kind.triggerName })
+      return { success: true, data }
+    }
+    return await platform.onPaymentCallback(rt, kind.event, { requestId })
+  } catch (err) {
+    rt.logger.error('platform_event_failed', { request_id: requestId, kind: kind.kind, error: String((err as Error)?.message ?? err).slice(0, 300) })
+    // A failed callback must make WeChat Pay retry later, so it must NOT be acknowledged.
+    return kind.kind === 'payment-callback' ? { errcode: -1, errmsg: 'RETRY' } : toErrorEnvelope(err)
+  }
+}
+
+function requestIdOf(context: unknown): string | undefined {
+  const c = context as { request_id?: unknown; requestId?: unknown } | undefined
+  const id = c?.request_id ?? c?.requestId
+  return typeof id === 'string' && id.length <= 128 ? id : undefined
+}
+
+export { PAYMENT_CALLBACK_ACK }

@@ -1,0 +1,16 @@
+/**
+ * First-run data: scenes, prompt templates, credit packages and provider configs. Each seeder is idempotent
+ * (inserts only documents whose `_id` is missing), so it runs on every start of the local cloud and from
+ * `pnpm provision` against CloudBase.
+ */
+import type { Runtime } from '@aiphoto/runtime'
+
+export type Seeder = (rt: Runtime) => Promise<{ collection: string; inserted: number }>
+
+export const seeders: Seeder[] = []
+
+export async function seedDatabase(rt: Runtime): Promise<Array<{ collection: string; inserted: number }>> {
+  const results = []
+  for (const seed of seeders) results.push(await seed(rt))
+  return results
+}

@@ -1,0 +1,94 @@
+/**
+ * QA harness: the real gateway on an in-memory local runtime with a hand-driven clock.
+ *
+ * @example
+ * const gw = await createTestGateway()
+ * const alice = gw.as('openid-alice')
+ * const res = await alice.call('user/register', {})      // the envelope, exactly what main returns
+ * const user = await alice.ok('user/getUserInfo')         // data, or throws TestCallError with .code
+ */
+import type { ActionInput, ActionOutput, ActionUrl, Envelope, ErrorCode } from '@aiphoto/contract'
+import { contextFor, createLocalRuntime, manualClock, type LocalRuntime, type ManualClock } from '@aiphoto/local-runtime'
+import { memoryLogger, type Caller, type ProviderFactory, type RuntimeConfig } from '@aiphoto/runtime'
+import { createAppGateway } from '../index'
+import type { GatewayMain } from '../gateway/create-gateway'
+
+export class TestCallError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(`${code}: ${message}`)
+    this.name = 'TestCallError'
+  }
+}
+
+export interface TestClient {
+  readonly caller: Caller
+  /** The raw envelope. Extra keys in `input` are sent as-is (to test validation). */
+  call<U extends ActionUrl>(url: U, input?: ActionInput<U> | Record<string, unknown>): Promise<Envelope<ActionOutput<U>>>
+  /** The data, or throws TestCallError. */
+  ok<U extends ActionUrl>(url: U, input?: ActionInput<U> | Record<string, unknown>): Promise<ActionOutput<U>>
+}
+
+export interface TestGateway {
+  main: GatewayMain
+  rt: LocalRuntime
+  clock: ManualClock
+  logs: string[]
+  as(openid: string): TestClient
+  system: TestClient
+  anonymous: TestClient
+  /** Sends a raw event with a caller (platform events, malformed events). */
+  raw(event: unknown, caller?: Caller): Promise<unknown>
+  close(): Promise<void>
+}
+
+export interface TestGatewayOptions {
+  clock?: ManualClock
+  config?: Partial<RuntimeConfig>
+  env?: Record<string, string | undefined>
+  providers?: ProviderFactory
+  admins?: string[]
+}
+
+export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
+  const clock = opts.clock ?? manualClock()
+  const logger = memoryLogger()
+  const rt = createLocalRuntime({
+    dataDir: ':memory:',
+    clock,
+    logger,
+    env: opts.env ?? {},
+    providers: opts.providers ?? (() => null),
+    config: { adminOpenids: opts.admins ?? ['openid-admin'], ...opts.config },
+  })
+  const main = createAppGateway(rt)
+
+  const client = (caller: Caller): TestClient => {
+    const context = caller.kind === 'anonymous' ? {} : contextFor(caller)
+    const call = async (url: string, input: Record<string, unknown> = {}) => (await main({ ...input, $url: url }, context)) as Envelope<never>
+    return {
+      caller,
+      call: call as TestClient['call'],
+      ok: (async (url: string, input?: Record<string, unknown>) => {
+        const res = await call(url, input)
+        if (!res.success) throw new TestCallError(res.code, res.message, res.details)
+        return res.data
+      }) as TestClient['ok'],
+    }
+  }
+
+  return {
+    main,
+    rt,
+    clock,
+    logs: logger.lines,
+    as: (openid) => client({ kind: 'user', openid, source: 'test' }),
+    system: client({ kind: 'system', source: 'test' }),
+    anonymous: client({ kind: 'anonymous' }),
+    raw: (event, caller) => main(event, caller ? contextFor(caller) : {}),
+    close: () => rt.close(),
+  }
+}
