@@ -1,5 +1,6 @@
 /** Ports: the seams between domain code and the platform. No SDK, no I/O. */
 export * from './database'
+export * from './database-errors'
 export * from './storage'
 export * from './payment'
 export * from './messages'
