@@ -82,7 +82,12 @@ export function createGateway(runtime: Runtime | (() => Runtime), options: Gatew
       const s = ctx.state
       const data = await handler({ rt: s.rt, input: s.input as never, caller: s.caller, requestId: s.requestId, now: s.rt.clock.now() })
       // Parsing the output strips any field the contract does not declare, so internals never leak.
-      ctx.body = { success: true, data: s.def.output.parse(data) }
+      const out = s.def.output.safeParse(data)
+      if (!out.success) {
+        // A server bug, not the caller's: INTERNAL for them, the issues for the operator's log.
+        throw new Error(`output of ${url} breaks the contract: ${JSON.stringify(out.error.issues.slice(0, 3))}`)
+      }
+      ctx.body = { success: true, data: out.data }
     })
     try {
       const body = (await app.serve()) as Envelope<unknown> | undefined
