@@ -36,12 +36,14 @@ export function createGateway(runtime: Runtime | (() => Runtime), options: Gatew
   let rt: Runtime | null = typeof runtime === 'function' ? null : runtime
   const getRuntime = () => (rt ??= (runtime as () => Runtime)())
   const shared: Middleware[] = [requestLog(), errorBoundary(), identity(), access(), rateLimit(), validation()]
+  // Request ids: a random per-instance prefix plus a counter (no crypto call per request).
+  let instancePrefix: string | null = null
   let seq = 0
 
   return async function main(event: unknown, context?: unknown): Promise<unknown> {
     const runtime = getRuntime()
     const startedAt = performance.now()
-    const requestId = requestIdOf(context) ?? `${runtime.ids.token(6)}-${(++seq).toString(36)}`
+    const requestId = requestIdOf(context) ?? `${(instancePrefix ??= runtime.ids.token(6))}-${(++seq).toString(36)}`
 
     if (!event || typeof event !== 'object' || Array.isArray(event)) {
       return errorEnvelope('VALIDATION_FAILED', '请求格式错误')
