@@ -1,0 +1,11 @@
+/** The CloudBase adapters: every runtime port on wx-server-sdk / @cloudbase/node-sdk, injected by the gateway entry. */
+export { createCloudbaseRuntime, type CloudbaseRuntime, type CloudbaseRuntimeOptions } from './create-cloudbase-runtime'
+export { cloudbaseSettingsFromEnv, type CloudbaseSettings } from './cloudbase-env'
+export { createCloudbaseDatabase, loadNodeSdk, type NodeSdkModule, type NodeSdkInitConfig } from './database'
+export { createCloudStorage, cloudPathOfFileId, ownerOf, isValidCloudPath, StorageError, type CloudStorageOptions } from './storage'
+export { createCloudMessages, type CloudMessagesOptions } from './messages'
+export { createCloudScheduler, WORKER_URL, type CloudSchedulerOptions } from './scheduler'
+export { createWxContextIdentity } from './identity'
+export { createCloudContentSafety, ContentSafetyUnavailableError, type CloudContentSafetyOptions } from './content-safety'
+export * from './payment'
+export type { WxCloud, WxOpenapi, WxSdkError, WxTempFileItem } from './wx-cloud'

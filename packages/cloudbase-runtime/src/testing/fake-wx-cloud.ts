@@ -1,0 +1,169 @@
+/**
+ * A stand-in for the wx-server-sdk module: records every call and answers with the result shapes of
+ * wx-server-sdk 4.0.2 (rejections are CloudSDKError-like `{ errCode, errMsg }`). Storage is an in-memory bucket.
+ * Tests replace single handlers (`fake.handlers.msgSecCheck = ...`) to drive error paths.
+ */
+import type { WxCloud, WxTempFileItem } from '../wx-cloud'
+
+export const FAKE_BUCKET = 'cloud://test-env-1a2b.7465-test-env-1a2b-1250000000'
+export const FAKE_COS = 'https://7465-test-env-1a2b-1250000000.tcb.qcloud.la'
+
+/** Mirrors wx-server-sdk's CloudSDKError: an Error carrying `errCode` and `errMsg`. */
+export class FakeCloudSDKError extends Error {
+  constructor(
+    readonly errCode: number,
+    readonly errMsg: string,
+  ) {
+    super(`errCode: ${errCode} | errMsg: ${errMsg}`)
+  }
+}
+
+export interface RecordedCall {
+  api: string
+  params: any
+}
+
+type Handler = (params: any) => Promise<any>
+
+export interface FakeWxCloud extends WxCloud {
+  calls: RecordedCall[]
+  /** Stored objects by file id. */
+  files: Map<string, Buffer>
+  /** What `getWXContext()` returns. */
+  context: Record<string, unknown>
+  handlers: Record<
+    | 'uploadFile'
+    | 'downloadFile'
+    | 'getTempFileURL'
+    | 'deleteFile'
+    | 'callFunction'
+    | 'subscribeMessageSend'
+    | 'msgSecCheck'
+    | 'mediaCheckAsync'
+    | 'unifiedOrder'
+    | 'queryOrder'
+    | 'closeOrder',
+    Handler
+  >
+  callsOf(api: string): RecordedCall[]
+  /** A `fetch` answering HEAD for the fake temp URLs from the bucket. */
+  fetch: typeof fetch
+}
+
+export function createFakeWxCloud(): FakeWxCloud {
+  const files = new Map<string, Buffer>()
+  const calls: RecordedCall[] = []
+  const record = (api: string, params: unknown) => void calls.push({ api, params: structuredCloneSafe(params) })
+  const pathOf = (fileID: string) => fileID.slice(FAKE_BUCKET.length + 1)
+
+  const handlers: FakeWxCloud['handlers'] = {
+    async uploadFile({ cloudPath, fileContent }) {
+      const fileID = `${FAKE_BUCKET}/${cloudPath}`
+      files.set(fileID, Buffer.from(fileContent))
+      return { fileID, statusCode: 200, errMsg: 'uploadFile:ok' }
+    },
+    async downloadFile({ fileID }) {
+      const content = files.get(fileID)
+      if (!content) throw new FakeCloudSDKError(-503003, 'downloadFile:fail storage file not exists')
+      return { fileContent: Buffer.from(content), statusCode: 200, errMsg: 'downloadFile:ok' }
+    },
+    async getTempFileURL({ fileList }) {
+      return {
+        fileList: (fileList as Array<string | { fileID: string; maxAge: number }>).map((f): WxTempFileItem => {
+          const fileID = typeof f === 'string' ? f : f.fileID
+          const maxAge = typeof f === 'string' ? 86400 : f.maxAge
+          return files.has(fileID)
+            ? { fileID, tempFileURL: `${FAKE_COS}/${pathOf(fileID)}?sign=s&t=${maxAge}`, status: 0, errMsg: 'ok', maxAge }
+            : { fileID, tempFileURL: '', status: -503003, errMsg: 'STORAGE_FILE_NONEXIST', maxAge }
+        }),
+        errMsg: 'getTempFileURL:ok',
+      }
+    },
+    async deleteFile({ fileList }) {
+      return {
+        fileList: (fileList as string[]).map((fileID) =>
+          files.delete(fileID) ? { fileID, status: 0, errMsg: 'ok' } : { fileID, status: -503003, errMsg: 'STORAGE_FILE_NONEXIST' },
+        ),
+        errMsg: 'deleteFile:ok',
+      }
+    },
+    async callFunction() {
+      return { result: { success: true, data: null }, requestID: 'req-1', errMsg: 'callFunction:ok' }
+    },
+    async subscribeMessageSend() {
+      return { errMsg: 'openapi.subscribeMessage.send:ok', errCode: 0 }
+    },
+    async msgSecCheck() {
+      return {
+        traceId: 'trace-text-1',
+        result: { suggest: 'pass', label: 100 },
+        detail: [{ strategy: 'content_model', errcode: 0, suggest: 'pass', label: 100, prob: 90 }],
+        errMsg: 'openapi.security.msgSecCheck:ok',
+        errCode: 0,
+      }
+    },
+    async mediaCheckAsync() {
+      return { traceId: 'trace-media-1', errMsg: 'openapi.security.mediaCheckAsync:ok', errCode: 0 }
+    },
+    async unifiedOrder() {
+      return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', payment: {} }
+    },
+    async queryOrder() {
+      return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', tradeState: 'NOTPAY' }
+    },
+    async closeOrder() {
+      return { returnCode: 'SUCCESS', resultCode: 'SUCCESS' }
+    },
+  }
+
+  const via =
+    (api: string, key: keyof FakeWxCloud['handlers']) =>
+    (params: any): Promise<any> => {
+      record(api, params)
+      return handlers[key](params)
+    }
+
+  const fake: FakeWxCloud = {
+    calls,
+    files,
+    context: {},
+    handlers,
+    callsOf: (api) => calls.filter((c) => c.api === api),
+    getWXContext: () => {
+      record('getWXContext', undefined)
+      return { ...fake.context } as ReturnType<WxCloud['getWXContext']>
+    },
+    uploadFile: via('uploadFile', 'uploadFile'),
+    downloadFile: via('downloadFile', 'downloadFile'),
+    getTempFileURL: via('getTempFileURL', 'getTempFileURL'),
+    deleteFile: via('deleteFile', 'deleteFile'),
+    callFunction: via('callFunction', 'callFunction'),
+    openapi: {
+      subscribeMessage: { send: via('openapi.subscribeMessage.send', 'subscribeMessageSend') },
+      security: {
+        msgSecCheck: via('openapi.security.msgSecCheck', 'msgSecCheck'),
+        mediaCheckAsync: via('openapi.security.mediaCheckAsync', 'mediaCheckAsync'),
+      },
+    },
+    cloudPay: {
+      unifiedOrder: via('cloudPay.unifiedOrder', 'unifiedOrder'),
+      queryOrder: via('cloudPay.queryOrder', 'queryOrder'),
+      closeOrder: via('cloudPay.closeOrder', 'closeOrder'),
+    },
+    fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input)
+      record('fetch', { url, method: init?.method ?? 'GET' })
+      const path = new URL(url).pathname.slice(1)
+      const content = files.get(`${FAKE_BUCKET}/${path}`)
+      if (!content) return new Response(null, { status: 404 })
+      return new Response(null, { status: 200, headers: { 'content-length': String(content.length), 'content-type': 'image/jpeg' } })
+    }) as typeof fetch,
+  }
+  return fake
+}
+
+/** Buffers are recorded by length, so assertions need not compare megabytes. */
+function structuredCloneSafe(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value !== 'object') return value
+  return JSON.parse(JSON.stringify(value, (_k, v) => (v && v.type === 'Buffer' && Array.isArray(v.data) ? { buffer: v.data.length } : v)))
+}
