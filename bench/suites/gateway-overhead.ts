@@ -1,3 +1,4 @@
+/// <reference path="../../packages/server/src/tcb-router.d.ts" />
 /**
  * Gateway overhead: the same trivial handler called (a) as a plain function, (b) under bare tcb-router,
  * (c) through the full gateway `main` (whitelist, request log, error boundary, identity, access, rate limit,

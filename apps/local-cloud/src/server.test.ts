@@ -100,7 +100,7 @@ describe('local cloud HTTP API', () => {
       expect(res.status).toBe(200)
       const { data } = (await res.json()) as { data: { file_id: string } }
       expect(data.file_id).toBe(`local://users/${openid}/uploads/a.png`)
-      const [{ url }] = await cloud.rt.storage.getTempUrls([data.file_id], 60)
+      const url = (await cloud.rt.storage.getTempUrls([data.file_id], 60))[0]?.url
       const got = await fetch(url!.replace(/^https?:\/\/[^/]+/, cloud.url))
       expect(got.status).toBe(200)
       expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true)

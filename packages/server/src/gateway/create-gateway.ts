@@ -1,3 +1,4 @@
+/// <reference path="../tcb-router.d.ts" />
 /**
  * The ONE cloud function's `main(event, context)`. Per call: classify the event, whitelist `$url` against
  * the contract, build a tcb-router with the shared middleware and the one matching procedure, serve.
