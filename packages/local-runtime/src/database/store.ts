@@ -59,7 +59,7 @@ export class SqliteStore {
     this.sqlite.function('ck', { deterministic: true }, (fragment: unknown) =>
       keyOfJsonFragment(fragment === null ? null : String(fragment)),
     )
-    this.sqlite.function('xcount', { deterministic: false }, () => {
+    this.sqlite.function('xcount', { deterministic: false }, (_row: unknown) => {
       this.examined++
       return 1
     })
