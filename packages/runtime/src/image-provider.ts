@@ -13,7 +13,12 @@ export interface GenerationJob {
     person?: Buffer
   }
   /** Input image URLs readable by the provider (signed, expiring); remote providers need URLs, not bytes. */
-  inputUrls: { garments: string[]; person?: string }
+  inputUrls: {
+    garments: string[]
+    person?: string
+    /** Transparent cut-outs of the garments (what background-generation APIs expect), when uploaded. */
+    garmentCutouts?: string[]
+  }
   prompt: string
   negativePrompt: string
   count: number

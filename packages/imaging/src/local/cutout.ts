@@ -1,0 +1,135 @@
+/**
+ * Cuts a subject (a garment flat-lay, a person) out of a plain background: the background colour is read
+ * from the image border, everything connected to the border within a tolerance of that colour is flooded
+ * as background, and the mask edge is softened. Interior regions of background colour (a white print on a
+ * shirt) stay opaque because they are not connected to the border.
+ */
+import sharp from 'sharp'
+
+export interface Subject {
+  /** RGBA pixels, width × height × 4. */
+  data: Buffer
+  width: number
+  height: number
+  /** Bounding box of the opaque pixels (alpha > 16) in this image. */
+  bbox: { left: number; top: number; width: number; height: number }
+  /** Fraction of pixels flooded as background (0 when the image already had transparency or no plain border). */
+  backgroundFraction: number
+}
+
+function median(values: number[]): number {
+  const s = values.slice().sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)] ?? 0
+}
+
+/** Extracts the subject at a working size (long side ≤ maxSide). */
+export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subject> {
+  const { data, info } = await sharp(input)
+    .rotate()
+    .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  const w = info.width
+  const h = info.height
+  const n = w * h
+
+  const border: number[] = []
+  for (let x = 0; x < w; x++) border.push(x, (h - 1) * w + x)
+  for (let y = 1; y < h - 1; y++) border.push(y * w, y * w + w - 1)
+
+  const transparentBorder = border.filter((p) => data[p * 4 + 3]! < 128).length
+  let backgroundFraction = 0
+  if (transparentBorder < border.length / 2) {
+    const r0 = median(border.map((p) => data[p * 4]!))
+    const g0 = median(border.map((p) => data[p * 4 + 1]!))
+    const b0 = median(border.map((p) => data[p * 4 + 2]!))
+    const dist = (p: number) => {
+      const dr = data[p * 4]! - r0
+      const dg = data[p * 4 + 1]! - g0
+      const db = data[p * 4 + 2]! - b0
+      return Math.sqrt(dr * dr + dg * dg + db * db)
+    }
+    const borderDist = border.map(dist).sort((a, b) => a - b)
+    const noise = borderDist[Math.floor(borderDist.length * 0.8)] ?? 0
+    // A busy border (a real photo, not a plain backdrop) has a large spread: then flood nothing.
+    const tol = noise > 60 ? 0 : Math.min(80, Math.max(24, noise * 1.6 + 14))
+    // Which pixels are background-coloured (squared distance, one tight pass), then the flood over them.
+    const near = new Uint8Array(n)
+    const tol2 = tol * tol
+    for (let p = 0, i = 0; p < n; p++, i += 4) {
+      const dr = data[i]! - r0
+      const dg = data[i + 1]! - g0
+      const db = data[i + 2]! - b0
+      if (dr * dr + dg * dg + db * db <= tol2) near[p] = 1
+    }
+    const bg = new Uint8Array(n)
+    if (tol > 0) {
+      const stack = new Int32Array(n)
+      let sp = 0
+      for (const p of border) if (near[p] && !bg[p]) (bg[p] = 1), (stack[sp++] = p)
+      while (sp > 0) {
+        const p = stack[--sp]!
+        const x = p % w
+        let q = p - 1
+        if (x > 0 && near[q] && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
+        q = p + 1
+        if (x < w - 1 && near[q] && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
+        q = p - w
+        if (q >= 0 && near[q] && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
+        q = p + w
+        if (q < n && near[q] && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
+      }
+    }
+    let count = 0
+    const mask = Buffer.alloc(n)
+    for (let p = 0; p < n; p++) {
+      if (bg[p]) count++
+      else mask[p] = 255
+    }
+    backgroundFraction = count / n
+    if (count > 0 && count < n * 0.995) {
+      // A soft edge: about one pixel of anti-aliasing at the working size.
+      // NOTE: extractChannel(0): sharp turns a 1-channel raw input into 3-channel sRGB output otherwise.
+      const soft = await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).blur(0.8).extractChannel(0).raw().toBuffer()
+      for (let p = 0; p < n; p++) data[p * 4 + 3] = Math.min(data[p * 4 + 3]!, soft[p]!)
+    } else backgroundFraction = 0
+  }
+
+  let left = w
+  let top = h
+  let right = -1
+  let bottom = -1
+  for (let y = 0; y < h; y++) {
+    let rowMin = -1
+    let rowMax = -1
+    for (let x = 0, i = y * w * 4 + 3; x < w; x++, i += 4) {
+      if (data[i]! > 16) {
+        if (rowMin < 0) rowMin = x
+        rowMax = x
+      }
+    }
+    if (rowMin < 0) continue
+    if (rowMin < left) left = rowMin
+    if (rowMax > right) right = rowMax
+    if (y < top) top = y
+    bottom = y
+  }
+  const bbox = right < 0 ? { left: 0, top: 0, width: w, height: h } : { left, top, width: right - left + 1, height: bottom - top + 1 }
+  return { data, width: w, height: h, bbox, backgroundFraction }
+}
+
+/** Crops a subject to its bounding box. */
+export function trimSubject(s: Subject): Subject {
+  const { left, top, width, height } = s.bbox
+  if (left === 0 && top === 0 && width === s.width && height === s.height) return s
+  const out = Buffer.alloc(width * height * 4)
+  for (let y = 0; y < height; y++) s.data.copy(out, y * width * 4, ((top + y) * s.width + left) * 4, ((top + y) * s.width + left + width) * 4)
+  return { data: out, width, height, bbox: { left: 0, top: 0, width, height }, backgroundFraction: s.backgroundFraction }
+}
+
+/** The garment cut out of its plain background as a transparent PNG (what a background-generation API wants). */
+export async function cutOutGarment(input: Buffer, maxSide = 1024): Promise<Buffer> {
+  const s = trimSubject(await extractSubject(input, maxSide))
+  return sharp(s.data, { raw: { width: s.width, height: s.height, channels: 4 } }).png().toBuffer()
+}
