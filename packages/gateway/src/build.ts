@@ -1,0 +1,67 @@
+/**
+ * Bundles the cloud function: src/entry.ts → cloudfunctions/gateway/index.js, one minified CJS file for Node 16+
+ * with wx-server-sdk and @cloudbase/node-sdk left to the function's node_modules. Fails when anything native or
+ * an SDK copy slipped into the bundle. Run: `pnpm --filter @aiphoto/gateway-build build`.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build, type Metafile } from 'esbuild'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+export const REPO_ROOT = path.resolve(here, '../../..')
+export const FUNCTION_DIR = path.join(REPO_ROOT, 'cloudfunctions/gateway')
+export const ENTRY = path.join(here, 'entry.ts')
+
+/** Provided by the function's node_modules (wx-server-sdk 4.0.2 brings node-sdk 3.17.2). */
+export const EXTERNAL = ['wx-server-sdk', '@cloudbase/node-sdk']
+/** Must never be bundled: native modules, local-only storage, or a second copy of an SDK. */
+const FORBIDDEN_INPUTS = [/node_modules\/sharp\//, /node_modules\/@img\//, /better-sqlite3/, /node_modules\/wx-server-sdk\//, /node_modules\/@cloudbase\//, /\.node$/]
+
+export interface BuildResult {
+  outfile: string
+  bytes: number
+  gzipBytes: number
+  inputs: string[]
+}
+
+export async function buildGateway(opts: { outfile?: string } = {}): Promise<BuildResult> {
+  const outfile = opts.outfile ?? path.join(FUNCTION_DIR, 'index.js')
+  const result = await build({
+    entryPoints: [ENTRY],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node16',
+    minify: true,
+    legalComments: 'none',
+    external: EXTERNAL,
+    metafile: true,
+    logLevel: 'warning',
+    // NOTE: ESM sources use import.meta.url (e.g. a createRequire fallback); in CJS it is this file's URL.
+    define: { 'import.meta.url': '__aiphoto_import_meta_url' },
+    banner: { js: 'var __aiphoto_import_meta_url=require("url").pathToFileURL(__filename).href;' },
+  })
+  const inputs = Object.keys((result.metafile as Metafile).inputs)
+  const forbidden = inputs.filter((i) => FORBIDDEN_INPUTS.some((re) => re.test(i)))
+  if (forbidden.length) throw new Error(`the cloud bundle must not contain: ${forbidden.slice(0, 5).join(', ')}`)
+  const code = readFileSync(outfile)
+  return { outfile, bytes: code.length, gzipBytes: gzipSync(code).length, inputs }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
+if (invokedDirectly) {
+  const started = performance.now()
+  buildGateway().then(
+    (r) => {
+      const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
+      console.log(`${path.relative(REPO_ROOT, r.outfile)}: ${kb(r.bytes)} (gzip ${kb(r.gzipBytes)}), ${r.inputs.length} inputs, ${(performance.now() - started).toFixed(0)} ms`)
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err)
+      process.exit(1)
+    },
+  )
+}
