@@ -21,7 +21,7 @@ import {
   type RuntimeConfig,
   type SchedulerPort,
 } from '@aiphoto/runtime'
-import { createLocalDatabase } from './database'
+import { createLocalDatabase, type LocalDatabase, type LocalDatabaseOptions } from './database'
 import { createLocalPayPort } from './payment'
 import { createDiskStorage, type DiskStorage } from './storage/disk-storage'
 import { createOutboxMessages } from './messages/outbox'
@@ -43,12 +43,16 @@ export interface LocalRuntimeOptions {
   providers: ProviderFactory
   /** Overrides on top of the environment-derived config (tests). */
   config?: Partial<RuntimeConfig>
+  /** Database emulator options (provisioning uses a strict database without indexes). */
+  database?: Pick<LocalDatabaseOptions, 'strict' | 'indexes'>
 }
 
 export interface LocalRuntime extends Runtime {
   storage: DiskStorage
   payment: ReturnType<typeof createLocalPayPort>
   dataDir: string
+  /** The emulator behind `db` (introspection for provisioning and benchmarks). */
+  database: LocalDatabase
   close(): Promise<void>
 }
 
@@ -73,7 +77,7 @@ export function createLocalRuntime(opts: LocalRuntimeOptions): LocalRuntime {
   const config: RuntimeConfig = { ...configFromEnv(env, { runtimeName: 'local', ...(secretKey ? { secretKey } : {}) }), ...opts.config }
   const baseUrl = opts.baseUrl ?? 'http://127.0.0.1:8787'
 
-  const database = createLocalDatabase({ file: memory ? ':memory:' : path.join(dataDir, 'cloudbase.sqlite'), clock })
+  const database = createLocalDatabase({ file: memory ? ':memory:' : path.join(dataDir, 'cloudbase.sqlite'), clock, ...opts.database })
   const db = database.db
   const storage = createDiskStorage({ dir: path.join(dataDir, 'files'), baseUrl, signingKey: config.secretKey, clock })
   const payment = createLocalPayPort({ db, checkoutBaseUrl: baseUrl, clock, ids })
@@ -92,6 +96,7 @@ export function createLocalRuntime(opts: LocalRuntimeOptions): LocalRuntime {
     providers: opts.providers,
     config,
     dataDir,
+    database,
     async close() {
       database.close()
       if (memory) rmSync(dataDir, { recursive: true, force: true })

@@ -7,7 +7,7 @@ export { createGateway, type GatewayMain, type PlatformHandlers } from './gatewa
 export { PAYMENT_CALLBACK_ACK, classifyPlatformEvent } from './gateway/platform-events'
 export { AppError } from './errors'
 export { procedures, platformHandlers } from './modules'
-export { seedDatabase, seeders, type Seeder } from './seed'
+export { seedDatabase, seeders, type Seeder, type SeedOptions } from './seed'
 
 /** The product's gateway: every module's procedures and platform handlers over the given runtime. */
 export function createAppGateway(runtime: Runtime | (() => Runtime)): GatewayMain {

@@ -4,10 +4,16 @@
  * `pnpm provision` against CloudBase.
  */
 import type { Runtime } from '@aiphoto/runtime'
+import { seedCreditPackages } from './modules/payment/credit-packages'
 
-export type Seeder = (rt: Runtime) => Promise<{ collection: string; inserted: number }>
+export interface SeedOptions {
+  /** Count what would be inserted, write nothing (`pnpm provision --dry-run`). */
+  dryRun?: boolean
+}
 
-export const seeders: Seeder[] = []
+export type Seeder = (rt: Runtime, opts?: SeedOptions) => Promise<{ collection: string; inserted: number }>
+
+export const seeders: Seeder[] = [seedCreditPackages]
 
 export async function seedDatabase(rt: Runtime): Promise<Array<{ collection: string; inserted: number }>> {
   const results = []

@@ -40,6 +40,10 @@ export interface LocalDatabase {
   explainLastQuery(): string[]
   /** Collections that currently exist. */
   collections(): string[]
+  /** Names (as declared in the index file) of a collection's indexes (provisioning). */
+  listIndexes(collection: string): string[]
+  /** Creates one declared index now (provisioning; idempotent). */
+  createIndex(spec: IndexSpec): void
 }
 
 export function createLocalDatabase(options: LocalDatabaseOptions): LocalDatabase {
@@ -77,5 +81,14 @@ export function createLocalDatabase(options: LocalDatabaseOptions): LocalDatabas
       return rows.map((r) => r.detail)
     },
     collections: () => store.collectionNames(),
+    listIndexes: (collection) => {
+      const prefix = `ix_${collection}_`
+      const rows = store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{ name: string }>
+      return rows.map((r) => r.name).filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length))
+    },
+    createIndex: (spec) => {
+      engine.createCollection(validateCollectionName(spec.collection))
+      store.ensureIndex(spec)
+    },
   }
 }

@@ -33,12 +33,18 @@ export async function getDoc<T>(scope: DbScope, collection: string, id: string):
     res = must(await scope.collection(collection).doc(id).get())
   } catch (err) {
     // NOTE: CloudBase answers a doc-get on a missing collection with an error, which means "no such doc" here.
-    if (err instanceof DatabaseError && /not exist/i.test(err.message)) return null
+    if (isCollectionMissing(err)) return null
     throw err
   }
   const data = res.data
   if (Array.isArray(data)) return (data[0] as T | undefined) ?? null
   return (data as T | null) ?? null
+}
+
+/** CloudBase's "Db or Table not exist" (thrown by node-sdk, or returned as `{ code }` and turned into DatabaseError). */
+export function isCollectionMissing(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null
+  return typeof e?.code === 'string' && (e.code === 'DATABASE_COLLECTION_NOT_EXIST' || /ResourceNotFound/.test(e.code) || (/not exist/i.test(String(e.message)) && /DATABASE|Resource/i.test(e.code)))
 }
 
 /** Reads with a where + limit(1). */

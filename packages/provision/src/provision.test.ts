@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { loadIndexFile } from '@aiphoto/local-runtime'
+import { afterEach, describe, expect, it } from 'vitest'
+import { localTarget } from './local-target'
+import { changeCount, provision, renderPlan } from './plan'
+
+const dirs: string[] = []
+const freshDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'aiphoto-provision-'))
+  dirs.push(d)
+  return d
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+async function run(dataDir: string, dryRun: boolean) {
+  const target = localTarget({ dataDir })
+  try {
+    const steps = await provision(target, loadIndexFile(), { dryRun })
+    const state = { collections: await target.listCollections(), indexes: Object.fromEntries(await Promise.all((await target.listCollections()).map(async (c) => [c, await target.listIndexes(c)] as const))) }
+    return { steps, state }
+  } finally {
+    await target.close()
+  }
+}
+
+describe('pnpm provision (against the local emulator)', () => {
+  it('creates every collection and index of the index file, then seeds', async () => {
+    const dir = freshDir()
+    const list = loadIndexFile()
+    const { steps, state } = await run(dir, false)
+    expect(state.collections.sort()).toEqual([...list.collections].sort())
+    for (const spec of list.indexes) expect(state.indexes[spec.collection], `${spec.collection}.${spec.name}`).toContain(spec.name)
+    expect(steps.filter((s) => s.kind === 'collection' && s.action === 'create')).toHaveLength(list.collections.length)
+  })
+
+  it('is idempotent: a second run changes nothing', async () => {
+    const dir = freshDir()
+    await run(dir, false)
+    const second = await run(dir, false)
+    expect(changeCount(second.steps)).toBe(0)
+    expect(renderPlan(second.steps, false)).toContain('nothing to do')
+  })
+
+  it('--dry-run prints the plan and writes nothing', async () => {
+    const dir = freshDir()
+    const dry = await run(dir, true)
+    expect(changeCount(dry.steps)).toBeGreaterThan(0)
+    expect(dry.state.collections).toEqual([])
+    expect(renderPlan(dry.steps, true)).toContain('would')
+    // The real run then does exactly what the dry run announced.
+    const real = await run(dir, false)
+    expect(real.steps.map((s) => [s.kind, s.action, 'name' in s ? s.name : s.collection])).toEqual(dry.steps.map((s) => [s.kind, s.action, 'name' in s ? s.name : s.collection]))
+  })
+})
