@@ -1,10 +1,23 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { PaymentError, type Clock, type Database, type Ids } from '@aiphoto/runtime'
 import { createLocalPayPort, FAKE_PAY_COLLECTION } from './index'
+import { createLocalDatabase, type LocalDatabase } from '../database'
 import { createMemoryDb } from './testing/memory-db'
 
-/** Each backend provides a fresh Db; the SQLite emulator joins this list once `../database` is importable. */
-const backends: Array<{ name: string; open: () => Database }> = [{ name: 'in-memory stand-in', open: () => createMemoryDb().db }]
+const opened: LocalDatabase[] = []
+afterAll(() => opened.forEach((database) => database.close()))
+function sqlite(strict: boolean): Database {
+  const database = createLocalDatabase({ file: ':memory:', strict })
+  opened.push(database)
+  return database.db
+}
+
+/** Each backend provides a fresh Db. */
+const backends: Array<{ name: string; open: () => Database }> = [
+  { name: 'the SQLite emulator', open: () => sqlite(false) },
+  { name: 'the SQLite emulator in strict mode (collections must be created)', open: () => sqlite(true) },
+  { name: 'the in-memory stand-in', open: () => createMemoryDb().db },
+]
 
 function harness(db: Database) {
   let now = new Date('2025-03-01T04:00:00Z')
@@ -142,5 +155,14 @@ describe('collection bootstrap', () => {
     const { port } = harness(memory.db)
     await port.createPayment(input('R10'))
     expect(memory.collections.get(FAKE_PAY_COLLECTION)?.size).toBe(1)
+  })
+
+  it('works on a strict emulator that refuses uncreated collections', async () => {
+    const database = createLocalDatabase({ file: ':memory:', strict: true })
+    opened.push(database)
+    await expect(database.db.collection(FAKE_PAY_COLLECTION).doc('R11').get()).rejects.toMatchObject({ code: 'DATABASE_COLLECTION_NOT_EXIST' })
+    const { port } = harness(database.db)
+    expect((await port.queryOrder('R11')).tradeState).toBe('NOT_FOUND')
+    expect(database.collections()).toContain(FAKE_PAY_COLLECTION)
   })
 })

@@ -2,7 +2,8 @@
  * A tiny in-memory stand-in for the `@cloudbase/database` Db API — only what local-pay uses: createCollection,
  * collection().add, doc(id).get, where({ field: value }).update/get — with CloudBase's answer and error shapes
  * (`{ data: [...] }`, `{ updated }`, DATABASE_COLLECTION_NOT_EXIST, DATABASE_DUPLICATE_WRITE).
- * NOTE: stands in until the SQLite emulator (`../database`) is importable; tests should prefer the emulator.
+ * NOTE: local-pay's tests run against the SQLite emulator too; this second backend keeps the adapter honest
+ * about using only the plain Db surface (no emulator-specific behaviour).
  */
 import type { Database } from '@aiphoto/runtime'
 
