@@ -5,9 +5,15 @@
 import type { PlatformHandlers } from '../gateway/create-gateway'
 import type { ProcedureMap } from '../procedure'
 import { userProcedures } from './user/procedures'
+import { paymentProcedures, handlePaymentCallback } from './payment'
+import { adjustCreditsProcedures } from './admin/adjust-credits'
+import { auditCreditsProcedures } from './admin/audit-credits'
 
 export const procedures: ProcedureMap = {
   ...userProcedures,
+  ...paymentProcedures,
+  ...adjustCreditsProcedures,
+  ...auditCreditsProcedures,
 }
 
 export const platformHandlers: PlatformHandlers = {
@@ -15,8 +21,6 @@ export const platformHandlers: PlatformHandlers = {
   async onTimer() {
     return { worker: 'not_implemented' }
   },
-  async onPaymentCallback() {
-    // NOTE: refusing (not acknowledging) makes WeChat Pay retry until the payment module exists.
-    return { errcode: -1, errmsg: 'NOT_IMPLEMENTED' }
-  },
+  // Verified, exactly-once crediting of a recharge (payment module).
+  onPaymentCallback: handlePaymentCallback,
 }
