@@ -40,14 +40,19 @@ const POSES: Pose[] = [
   { hanger: false, dx: 0.04, angle: 7, scale: 0.88, mirrorLight: true },
 ]
 
-function hangerSvg(W: number, H: number, cx: number, top: number, size: number): Buffer {
+/** The rail and hook above a hanging garment, as an overlay covering only their band of the frame. */
+function hanger(W: number, cx: number, top: number, size: number): OverlayOptions {
+  const bandTop = Math.max(0, Math.floor(top - size * 0.12))
+  const bandH = Math.max(1, Math.ceil(top + size * 0.03) - bandTop)
+  const y = (v: number) => (v - bandTop).toFixed(1)
   const railY = top - size * 0.065
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${bandH}">
     <defs><linearGradient id="rail" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#e4e1db"/><stop offset="0.5" stop-color="#a9a49b"/><stop offset="1" stop-color="#6f6a62"/></linearGradient></defs>
-    <rect x="0" y="${(railY - size * 0.018).toFixed(1)}" width="${W}" height="${(size * 0.036).toFixed(1)}" fill="url(#rail)"/>
-    <path d="M${cx.toFixed(1)} ${(top + size * 0.02).toFixed(1)} L${cx.toFixed(1)} ${(railY + size * 0.02).toFixed(1)} C${cx.toFixed(1)} ${(railY - size * 0.035).toFixed(1)} ${(cx + size * 0.04).toFixed(1)} ${(railY - size * 0.035).toFixed(1)} ${(cx + size * 0.04).toFixed(1)} ${(railY + size * 0.005).toFixed(1)}"
+    <rect x="0" y="${y(railY - size * 0.018)}" width="${W}" height="${(size * 0.036).toFixed(1)}" fill="url(#rail)"/>
+    <path d="M${cx.toFixed(1)} ${y(top + size * 0.02)} L${cx.toFixed(1)} ${y(railY + size * 0.02)} C${cx.toFixed(1)} ${y(railY - size * 0.035)} ${(cx + size * 0.04).toFixed(1)} ${y(railY - size * 0.035)} ${(cx + size * 0.04).toFixed(1)} ${y(railY + size * 0.005)}"
       stroke="#8d8f93" stroke-width="${(size * 0.014).toFixed(1)}" fill="none" stroke-linecap="round"/>
-  </svg>`)
+  </svg>`
+  return { input: Buffer.from(svg), left: 0, top: bandTop }
 }
 
 /** Renders one photography image as JPEG. `garment` must be trimmed to its bounding box. */
@@ -83,7 +88,7 @@ export async function composePhotography(garment: Subject, req: CompositionReque
   const overlays: OverlayOptions[] = []
   const sh = placeLayer(shadow, left - shadow.pad - lightSide * W * 0.018, top - shadow.pad + H * 0.018, W, H)
   if (sh) overlays.push(sh)
-  if (pose.hanger) overlays.push({ input: hangerSvg(W, H, cx, top, H), left: 0, top: 0 })
+  if (pose.hanger) overlays.push(hanger(W, cx, top, H))
   const g = placeLayer(layer, left, top, W, H)
   if (g) overlays.push(g)
   overlays.push(mark)

@@ -81,11 +81,18 @@ export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subj
         if (q < n && near[q] && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
       }
     }
+    // The mask, eroded by one pixel: edge pixels blend the subject with the backdrop and would leave a
+    // light fringe on a darker scene.
     let count = 0
     const mask = Buffer.alloc(n)
     for (let p = 0; p < n; p++) {
-      if (bg[p]) count++
-      else mask[p] = 255
+      if (bg[p]) {
+        count++
+        continue
+      }
+      const x = p % w
+      const edge = (x > 0 && bg[p - 1]) || (x < w - 1 && bg[p + 1]) || (p >= w && bg[p - w]) || (p < n - w && bg[p + w])
+      if (!edge) mask[p] = 255
     }
     backgroundFraction = count / n
     if (count > 0 && count < n * 0.995) {

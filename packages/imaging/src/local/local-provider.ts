@@ -42,7 +42,7 @@ export async function renderLocalJob(job: GenerationJob, longSide = 1024): Promi
   const seed = `${job.scene.id}:${hashString(job.prompt)}:${garmentBytes.length}:${hashString(garmentBytes.subarray(0, 4096).toString('base64'))}`
   const count = Math.max(1, Math.min(8, Math.floor(job.count) || 1))
   const [garment, person] = await Promise.all([
-    extractSubject(garmentBytes, 720).then(trimSubject),
+    extractSubject(garmentBytes, 640).then(trimSubject),
     job.kind === 'fitting' && job.inputs.person ? extractSubject(job.inputs.person, 768) : Promise.resolve(null),
   ])
   const images: ProviderImage[] = []
