@@ -42,7 +42,15 @@ export function createGateway(runtime: Runtime | (() => Runtime), options: Gatew
   let seq = 0
 
   return async function main(event: unknown, context?: unknown): Promise<unknown> {
-    const runtime = getRuntime()
+    let runtime: Runtime
+    try {
+      runtime = getRuntime()
+    } catch {
+      // Misconfigured deployment (e.g. AIPHOTO_SECRET_KEY missing): answer, never crash; the next call retries.
+      const ev = event as Record<string, unknown> | null
+      const isCallback = !!ev && typeof ev === 'object' && !Array.isArray(ev) && !('$url' in ev) && classifyPlatformEvent(ev).kind === 'payment-callback'
+      return isCallback ? { errcode: -1, errmsg: 'RETRY' } : errorEnvelope('INTERNAL')
+    }
     const startedAt = performance.now()
     const requestId = requestIdOf(context) ?? `${(instancePrefix ??= runtime.ids.token(6))}-${(++seq).toString(36)}`
 

@@ -132,3 +132,19 @@ describe('gateway main(event, context)', () => {
     expect(gw.logs.join('\n')).not.toContain('openid-secretive')
   })
 })
+
+describe('gateway with a runtime that cannot be built', () => {
+  it('answers INTERNAL (or a retry to WeChat Pay) and tries again on the next call', async () => {
+    let attempts = 0
+    const main = createGateway(
+      () => {
+        attempts++
+        throw new Error('AIPHOTO_SECRET_KEY is not set')
+      },
+      { procedures: {}, platform: platformHandlers },
+    )
+    expect(await main({ $url: 'user/getUserInfo' }, {})).toEqual({ success: false, code: 'INTERNAL', message: expect.any(String) })
+    expect(await main({ returnCode: 'SUCCESS', outTradeNo: 'X1', totalFee: 1 }, {})).toEqual({ errcode: -1, errmsg: 'RETRY' })
+    expect(attempts).toBe(2)
+  })
+})
