@@ -5,18 +5,22 @@
  */
 import type { Runtime } from '@aiphoto/runtime'
 import { seedCreditPackages } from './modules/payment/credit-packages'
+import { seedPromptTemplates, seedScenes, type SceneThumbnailRenderer } from './modules/catalog/seeders'
+import { seedApiConfigs } from './modules/queue/seeders'
 
 export interface SeedOptions {
   /** Count what would be inserted, write nothing (`pnpm provision --dry-run`). */
   dryRun?: boolean
+  /** Renders scene thumbnails (the local cloud and provisioning pass @aiphoto/imaging's `renderSceneThumbnail`). */
+  renderSceneThumbnail?: SceneThumbnailRenderer
 }
 
 export type Seeder = (rt: Runtime, opts?: SeedOptions) => Promise<{ collection: string; inserted: number }>
 
-export const seeders: Seeder[] = [seedCreditPackages]
+export const seeders: Seeder[] = [seedCreditPackages, seedScenes, seedPromptTemplates, seedApiConfigs]
 
-export async function seedDatabase(rt: Runtime): Promise<Array<{ collection: string; inserted: number }>> {
+export async function seedDatabase(rt: Runtime, opts: SeedOptions = {}): Promise<Array<{ collection: string; inserted: number }>> {
   const results = []
-  for (const seed of seeders) results.push(await seed(rt))
+  for (const seed of seeders) results.push(await seed(rt, opts))
   return results
 }

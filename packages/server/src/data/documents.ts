@@ -29,6 +29,146 @@ export interface LedgerDoc {
   created_at: Date
 }
 
+// ---- Generation pipeline (scenes, prompts, assets, works, tasks, providers, notifications) ----
+
+export type SceneCategory = 'indoor' | 'outdoor' | 'studio' | 'street'
+export type WorkType = 'photography' | 'fitting'
+export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled'
+
+export interface SceneDoc {
+  _id: string
+  name: string
+  category: SceneCategory
+  description: string
+  /** Storage file id of the thumbnail (`scenes/<id>.jpg`), or an external URL set by an admin; '' until rendered. */
+  thumbnail_url: string
+  parameters: Record<string, string | number | boolean>
+  sort_order: number
+  is_active: boolean
+  created_at: Date
+  updated_at: Date
+}
+
+export interface PromptTemplateDoc {
+  /** `<type>:v<version>`. */
+  _id: string
+  type: WorkType
+  version: number
+  /** Text with `{placeholder}`s, substituted once (values are never re-scanned). */
+  template: string
+  negative_prompt: string
+  is_active: boolean
+  created_by: string
+  created_at: Date
+}
+
+/** One uploaded file a user may use as a generation input; `_id` = `<openid>:<sha256>` (unique per user). */
+export interface AssetDoc {
+  _id: string
+  user_openid: string
+  hash: string
+  size: number
+  file_id: string
+  created_at: Date
+}
+
+export interface WorkDoc {
+  _id: string
+  user_openid: string
+  type: WorkType
+  status: TaskStatus
+  task_id: string
+  /** Result file ids (`users/<openid>/works/<work_id>/<n>.jpg`). */
+  images: string[]
+  /** Inputs and options, enough to regenerate ("再来一张"). */
+  parameters: WorkParameters
+  scene_id: string | null
+  is_favorite: boolean
+  created_at: Date
+  cost: number
+  refunded: number
+  error: string | null
+  completed_at: Date | null
+  deleted: boolean
+  deleted_at?: Date | null
+  /** Files of a deleted work still to remove (retention sweep) — empty once removed. */
+  files_to_remove?: string[]
+}
+
+export interface WorkParameters {
+  count: number
+  garment_images: string[]
+  person_image?: string
+  garment_type?: string
+  options: Record<string, unknown>
+  from_work_id?: string | null
+}
+
+export interface TaskDoc {
+  /** Deterministic when a request_id is given: sha256(openid + request_id), so duplicates collide on `_id`. */
+  _id: string
+  user_openid: string
+  type: WorkType
+  status: TaskStatus
+  params: WorkParameters & { scene_id: string | null; unit_price: number }
+  result: { images: string[]; provider_id: string | null } | null
+  created_at: Date
+  updated_at: Date
+  attempts: number
+  max_attempts: number
+  lease_until: Date | null
+  /** Changes on every claim: a worker whose lease was taken over can no longer settle the task. */
+  lease_id: string | null
+  next_attempt_at: Date
+  provider_id: string | null
+  provider_task_id: string | null
+  /** When the current provider job was submitted (poll timeout). */
+  submitted_at: Date | null
+  progress: number
+  request_id: string | null
+  work_id: string
+  cost: number
+  refunded: number
+  error: string | null
+  finished_at: Date | null
+  /** Hash of the request's inputs: a request_id reused for a different request is a CONFLICT. */
+  fingerprint?: string
+}
+
+export interface ApiConfigDoc {
+  _id: string
+  provider: string
+  api_name: string
+  endpoint: string
+  /** Header values encrypted with lib/secret-box (`v1:...`). */
+  headers: Record<string, string>
+  default_params: Record<string, unknown>
+  /** Higher runs first (same rule as @aiphoto/imaging pickProvider; the index sorts priority descending). */
+  priority: number
+  weight: number
+  is_active: boolean
+  /** Circuit breaker: consecutive failures and when an open circuit may be tried again. */
+  failures: number
+  open_until: Date | null
+  /** How often the worker polls an asynchronous job of this provider. */
+  poll_interval_ms?: number
+  created_at: Date
+  updated_at: Date
+}
+
+export interface NotificationDoc {
+  _id: string
+  user_openid: string
+  channel: string
+  template_id: string
+  page: string | null
+  data: Record<string, { value: string }>
+  result: { ok: boolean; errCode?: number; errMsg?: string }
+  task_id?: string
+  event?: string
+  created_at: Date
+}
+
 /** Audit record of an admin change: who, what, before and after. */
 export interface AuditLogDoc {
   _id: string

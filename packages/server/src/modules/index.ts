@@ -8,18 +8,31 @@ import { userProcedures } from './user/procedures'
 import { paymentProcedures, handlePaymentCallback } from './payment'
 import { adjustCreditsProcedures } from './admin/adjust-credits'
 import { auditCreditsProcedures } from './admin/audit-credits'
+import { catalogProcedures } from './catalog/procedures'
+import { assetProcedures } from './assets/procedures'
+import { generationProcedures } from './generation/procedures'
+import { queueProcedures } from './queue/procedures'
+import { runWorkerPass } from './queue/worker'
+import { notifyProcedures } from './notify/procedures'
+import { worksProcedures } from './works/procedures'
 
 export const procedures: ProcedureMap = {
   ...userProcedures,
   ...paymentProcedures,
   ...adjustCreditsProcedures,
   ...auditCreditsProcedures,
+  ...catalogProcedures,
+  ...assetProcedures,
+  ...generationProcedures,
+  ...queueProcedures,
+  ...notifyProcedures,
+  ...worksProcedures,
 }
 
 export const platformHandlers: PlatformHandlers = {
-  // Filled by the queue module (worker pass) and the payment module (verified crediting).
-  async onTimer() {
-    return { worker: 'not_implemented' }
+  // The timer trigger (every minute) runs one bounded worker pass; the payment module may add its sweep here.
+  async onTimer(rt) {
+    return { worker: await runWorkerPass(rt, { maxTasks: 8, budgetMs: 45_000 }) }
   },
   // Verified, exactly-once crediting of a recharge (payment module).
   onPaymentCallback: handlePaymentCallback,

@@ -1,0 +1,73 @@
+/**
+ * The providers of `api_configs`: active configs, their breaker state, and the adapters built through the
+ * runtime's ProviderFactory. Header values are decrypted in memory right here and nowhere else.
+ */
+import type { GenerationKind, ImageProvider, Runtime } from '@aiphoto/runtime'
+import { getDoc, must } from '../../lib/db'
+import { openHeaders } from '../../lib/secret-box'
+import type { ApiConfigDoc } from '../../data/documents'
+import { DEFAULT_POLL_INTERVAL_MS } from './policy'
+import { nextBreaker, rankCandidates } from './provider-selection'
+
+export interface ProviderHandle {
+  config: ApiConfigDoc
+  provider: ImageProvider
+  pollIntervalMs: number
+}
+
+/** Builds the adapter of one config, or null (unknown provider, undecryptable key). Never logs the key. */
+export function buildProvider(rt: Runtime, config: ApiConfigDoc): ProviderHandle | null {
+  let headers: Record<string, string>
+  try {
+    headers = openHeaders(rt.config.secretKey, config._id, config.headers)
+  } catch {
+    rt.logger.warn('provider_config_unreadable', { provider_id: config._id })
+    return null
+  }
+  const provider = rt.providers({
+    id: config._id,
+    provider: config.provider,
+    api_name: config.api_name,
+    endpoint: config.endpoint,
+    headers,
+    default_params: config.default_params ?? {},
+  })
+  if (!provider) return null
+  const poll = Number(config.poll_interval_ms)
+  return { config, provider, pollIntervalMs: Number.isFinite(poll) && poll >= 50 ? poll : DEFAULT_POLL_INTERVAL_MS }
+}
+
+export async function providerById(rt: Runtime, id: string): Promise<ProviderHandle | null> {
+  const config = await getDoc<ApiConfigDoc>(rt.db, 'api_configs', id)
+  return config ? buildProvider(rt, config) : null
+}
+
+/** Eligible providers for a kind in failover order (tier by priority, weighted inside, open circuits skipped). */
+export async function rankedProviders(rt: Runtime, kind: GenerationKind, now: Date): Promise<ProviderHandle[]> {
+  const res = must(await rt.db.collection('api_configs').where({ is_active: true }).orderBy('priority', 'desc').limit(100).get()) as { data: ApiConfigDoc[] }
+  const ranked = rankCandidates(
+    res.data.map((c) => ({ ...c, id: c._id, open_until: c.open_until ? new Date(c.open_until) : null })),
+    now,
+    Math.random,
+  )
+  const out: ProviderHandle[] = []
+  for (const c of ranked) {
+    const handle = buildProvider(rt, c)
+    if (handle && handle.provider.supports(kind)) out.push(handle)
+  }
+  return out
+}
+
+/** Persists a breaker transition on the config document (read-modify-write; a lost update only delays opening). */
+export async function recordProviderOutcome(rt: Runtime, configId: string, outcome: 'success' | 'failure', now: Date): Promise<void> {
+  try {
+    const doc = await getDoc<ApiConfigDoc>(rt.db, 'api_configs', configId)
+    if (!doc) return
+    if (outcome === 'success' && (doc.failures ?? 0) === 0 && !doc.open_until) return
+    const next = nextBreaker({ failures: doc.failures ?? 0, open_until: doc.open_until ? new Date(doc.open_until) : null }, outcome, now)
+    must(await rt.db.collection('api_configs').doc(configId).update({ failures: next.failures, open_until: next.open_until, updated_at: now }))
+    if (next.open_until && outcome === 'failure') rt.logger.warn('provider_circuit_open', { provider_id: configId, failures: next.failures, open_until: next.open_until.toISOString() })
+  } catch (err) {
+    rt.logger.warn('provider_breaker_update_failed', { provider_id: configId, error: String((err as Error)?.message ?? err).slice(0, 200) })
+  }
+}
