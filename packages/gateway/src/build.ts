@@ -15,7 +15,7 @@ export const FUNCTION_DIR = path.join(REPO_ROOT, 'cloudfunctions/gateway')
 export const ENTRY = path.join(here, 'entry.ts')
 
 /** Provided by the function's node_modules (wx-server-sdk 4.0.2 brings node-sdk 3.17.2). */
-export const EXTERNAL = ['wx-server-sdk', '@cloudbase/node-sdk']
+export const EXTERNAL = ['wx-server-sdk', '@cloudbase/node-sdk', 'sharp']
 /** Must never be bundled: native modules, local-only storage, or a second copy of an SDK. */
 const FORBIDDEN_INPUTS = [/node_modules\/sharp\//, /node_modules\/@img\//, /better-sqlite3/, /node_modules\/wx-server-sdk\//, /node_modules\/@cloudbase\//, /\.node$/]
 

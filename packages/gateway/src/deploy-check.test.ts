@@ -36,6 +36,7 @@ function invoke(env: Record<string, string>, names: Array<keyof typeof EVENTS>):
         try { answers[name] = await main(event, { request_id: 'deploy-check-' + name }) }
         catch (err) { answers[name] = { threw: String(err && err.message || err) } }
       }
+      answers.__sharpLoaded = Object.keys(require.cache).some((k) => k.includes('/node_modules/sharp/'))
       process.stdout.write('@@ANSWERS@@' + JSON.stringify(answers) + '\\n')
       process.exit(0)
     })()`
@@ -101,15 +102,15 @@ describe('deployable cloudfunctions/gateway', () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('ships only the bundle, the manifest and the trigger config, and depends on wx-server-sdk alone', () => {
+  it('ships only the bundle, the manifest and the trigger config, and depends on wx-server-sdk and sharp alone', () => {
     const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> }
     expect(pkg.main).toBe('index.js')
-    expect(Object.keys(pkg.dependencies)).toEqual(['wx-server-sdk'])
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['sharp', 'wx-server-sdk'])
     const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { triggers: Array<{ type: string; config: string }> }
     expect(config.triggers).toEqual([{ name: 'queue', type: 'timer', config: '0 */1 * * * * *' }])
     // node-sdk comes from wx-server-sdk's own dependency tree, not from the bundle.
     expect(existsSync(path.join(dir, 'node_modules/wx-server-sdk/package.json'))).toBe(true)
-    expect(readFileSync(path.join(dir, 'index.js'), 'utf8')).not.toMatch(/require\("(sharp|better-sqlite3|@cloudbase\/database)"\)/)
+    expect(readFileSync(path.join(dir, 'index.js'), 'utf8')).not.toMatch(/require\("(better-sqlite3|@cloudbase\/database)"\)/)
   })
 
   it('answers every platform event with an envelope or the callback reply, with the cloud unreachable', () => {
@@ -120,6 +121,8 @@ describe('deployable cloudfunctions/gateway', () => {
     expect(answers.notAnObject).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
     expectCallbackReply(answers.payment)
     expect(ms).toBeLessThan(50_000)
+    // sharp (for the AI mark) loads with the first generation only, never on a cold start.
+    expect(answers.__sharpLoaded).toBe(false)
   }, 60_000)
 
   it('takes the caller from the WeChat context the platform sets (getWXContext), not from the event', () => {
