@@ -40,6 +40,8 @@ export interface LocalDatabase {
   explainLastQuery(): string[]
   /** Collections that currently exist. */
   collections(): string[]
+  /** Refreshes SQLite's planner statistics now (also done by itself every 5000 writes and on open). */
+  analyze(): void
   /** Names (as declared in the index file) of a collection's indexes (provisioning). */
   listIndexes(collection: string): string[]
   /** Creates one declared index now (provisioning; idempotent). */
@@ -81,6 +83,7 @@ export function createLocalDatabase(options: LocalDatabaseOptions): LocalDatabas
       return rows.map((r) => r.detail)
     },
     collections: () => store.collectionNames(),
+    analyze: () => store.analyze(),
     listIndexes: (collection) => {
       const prefix = `ix_${collection}_`
       const rows = store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{ name: string }>
