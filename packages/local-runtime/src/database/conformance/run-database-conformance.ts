@@ -112,6 +112,21 @@ export function runDatabaseConformance(label: string, makeTarget: () => Promise<
       })
     })
 
+    test('field-only update commands (inc/mul/min/max/set/remove, nested paths, Dates)', async () => {
+      const _ = db.command
+      await coll().add({ _id: id('fld'), run, n: 1, m: 2, lo: 5, hi: 5, at: new Date(5000), nested: { a: 1 }, gone: true })
+      await coll().doc(id('fld')).update({
+        n: _.inc(2), m: _.mul(3), lo: _.min(7), hi: _.max(7), at: _.max(new Date(9000)), nested: { b: { c: 'x' } }, created: _.inc(4),
+        gone: _.remove(), missingMul: _.mul(5),
+      })
+      expect((await coll().doc(id('fld')).get()).data[0]).toEqual({
+        _id: id('fld'), run, n: 3, m: 6, lo: 5, hi: 7, at: new Date(9000), nested: { a: 1, b: { c: 'x' } }, created: 4, missingMul: 0,
+      })
+      const err = await coll().doc(id('fld')).update({ run: _.inc(1) }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(Error)
+      expect((await coll().doc(id('fld')).get()).data[0].run).toBe(run)
+    })
+
     test('update that changes nothing reports updated: 0; update of a missing doc reports 0', async () => {
       await coll().add({ _id: id('same'), run, v: 1 })
       expect((await coll().doc(id('same')).update({ v: 1 })).updated).toBe(0)
