@@ -1,0 +1,95 @@
+/**
+ * Checks the weapp build output (run after `build:weapp`; turbo's `test` depends on `build`):
+ * every page of app.json exists, no H5-only browser API leaked into our own chunks, and the package sizes
+ * stay inside WeChat's limits with room to spare.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { weappSizes } from './sizes'
+
+const dist = path.resolve(__dirname, '..', 'dist', 'weapp')
+const built = existsSync(path.join(dist, 'app.json'))
+
+interface AppJson {
+  pages: string[]
+  subPackages?: Array<{ root: string; pages: string[] }>
+  tabBar?: { list: Array<{ pagePath: string; iconPath?: string; selectedIconPath?: string }> }
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name)
+    return statSync(p).isDirectory() ? walk(p) : [p]
+  })
+}
+
+/**
+ * Our code: the app chunk, the shared chunk and every page/sub-package chunk. Excluded with reason:
+ * taro.js (the Taro runtime implements a DOM shim with `document.` internally) and vendors.js (React).
+ */
+function ownChunks(): string[] {
+  const library = new Set(['taro.js', 'vendors.js', 'runtime.js'])
+  return walk(dist).filter((f) => f.endsWith('.js') && !library.has(path.relative(dist, f)))
+}
+
+/** H5-only APIs, as they appear after Taro's build (it provides a runtime `document`/`window`, hence the member forms). */
+const H5_ONLY: Array<{ name: string; pattern: RegExp }> = [
+  { name: 'localStorage', pattern: /\blocalStorage\b/ },
+  { name: 'sessionStorage', pattern: /\bsessionStorage\b/ },
+  { name: 'document.* (global)', pattern: /(?<![\w$.])document\./ },
+  { name: 'window.location', pattern: /window"?\]?\.location|\["location"\]/ },
+  { name: 'global fetch()', pattern: /(?<![\w$.])fetch\(/ },
+  { name: 'anchor download', pattern: /createElement\("a"\)|\.download\s*=/ },
+  { name: 'XMLHttpRequest', pattern: /\bXMLHttpRequest\b/ },
+]
+
+describe.skipIf(!built)('weapp build output', () => {
+  const app = built ? (JSON.parse(readFileSync(path.join(dist, 'app.json'), 'utf8')) as AppJson) : { pages: [] }
+  const pages = [...app.pages, ...(app.subPackages ?? []).flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))]
+
+  it('has every page of app.json as .js, .wxml and .json', () => {
+    expect(pages.length).toBeGreaterThanOrEqual(9)
+    const missing = pages.flatMap((p) => ['.js', '.wxml', '.json'].map((ext) => p + ext)).filter((f) => !existsSync(path.join(dist, f)))
+    expect(missing).toEqual([])
+  })
+
+  it('has the tab bar pages in the main package and their icons', () => {
+    const tabs = app.tabBar?.list ?? []
+    expect(tabs.map((t) => t.pagePath)).toEqual(['pages/index/index', 'pages/works/index', 'pages/mine/index'])
+    for (const t of tabs) {
+      expect(app.pages).toContain(t.pagePath)
+      for (const icon of [t.iconPath, t.selectedIconPath]) expect(icon && existsSync(path.join(dist, icon))).toBe(true)
+    }
+  })
+
+  it('ships no dev login page in the mini-program', () => {
+    expect(pages).not.toContain('pages/login/index')
+  })
+
+  it('has no H5-only API in our own chunks', () => {
+    const offences: string[] = []
+    for (const file of ownChunks()) {
+      const code = readFileSync(file, 'utf8')
+      for (const { name, pattern } of H5_ONLY) if (pattern.test(code)) offences.push(`${path.relative(dist, file)}: ${name}`)
+    }
+    expect(offences).toEqual([])
+  })
+
+  it('calls the gateway through wx.cloud, not HTTP', () => {
+    const all = ownChunks().map((f) => readFileSync(f, 'utf8')).join('\n')
+    expect(all).toContain('"gateway"')
+    expect(all).not.toContain('/api/dev/login')
+  })
+
+  it('keeps the main package ≤ 600 KB and the total ≤ 2 MB', () => {
+    const sizes = weappSizes(dist)
+    expect(sizes.mainBytes).toBeGreaterThan(100 * 1024)
+    expect(sizes.mainBytes).toBeLessThanOrEqual(600 * 1024)
+    expect(sizes.totalBytes).toBeLessThanOrEqual(2 * 1024 * 1024)
+  })
+})
+
+it.runIf(!built)('weapp build output exists (run build:weapp first)', () => {
+  expect.fail('dist/weapp/app.json is missing: run `pnpm --filter @aiphoto/miniapp build:weapp` (turbo runs build before test)')
+})

@@ -1,0 +1,14 @@
+/** The order being paid outside the app (H5 checkout page), so the result can be checked when the user returns. */
+import Taro from '@tarojs/taro'
+
+const KEY = 'aiphoto.pendingOrder'
+
+export function savePendingOrder(outTradeNo: string): void {
+  Taro.setStorageSync(KEY, outTradeNo)
+}
+
+export function takePendingOrder(): string | null {
+  const v = Taro.getStorageSync(KEY) as unknown
+  Taro.removeStorageSync(KEY)
+  return typeof v === 'string' && v ? v : null
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '账户记录', enablePullDownRefresh: true })

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: 'AI摄影师', enablePullDownRefresh: true, enableShareAppMessage: true })

@@ -1,0 +1,200 @@
+import { useState } from 'react'
+import { Button, Image, Input, View } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh, useShareAppMessage } from '@tarojs/taro'
+import { api } from '../../services/api'
+import { ensureSession, profileStore, refreshProfile, setCredits, useProfile } from '../../services/session'
+import { uploadPicked } from '../../services/media'
+import { toastError, toastSuccess, toastText } from '../../services/ui'
+import { Skeleton } from '../../components/skeleton'
+import './index.css'
+
+function today(): string {
+  // Check-in days are Asia/Shanghai calendar days.
+  const d = new Date(Date.now() + 8 * 3600_000)
+  return d.toISOString().slice(0, 10)
+}
+
+export default function Mine() {
+  const profile = useProfile()
+  const [checking, setChecking] = useState(false)
+  const [nickname, setNickname] = useState<string | null>(null)
+
+  useDidShow(() => {
+    ensureSession()
+      .then(() => refreshProfile())
+      .catch(toastError)
+  })
+  usePullDownRefresh(() => {
+    void refreshProfile()
+      .catch(toastError)
+      .finally(() => Taro.stopPullDownRefresh())
+  })
+  useShareAppMessage(() => ({
+    title: '我在用 AI摄影师 做商拍图，送你免费积分',
+    path: profile ? `/pages/index/index?invite=${profile.invite_code}` : '/pages/index/index',
+  }))
+
+  const checkedToday = profile?.last_checkin_date?.slice(0, 10) === today()
+
+  async function checkin() {
+    if (checking) return
+    setChecking(true)
+    try {
+      const res = await api.payment.checkin()
+      setCredits(res.credits)
+      profileStore.set((p) => (p ? { ...p, checkin_streak: res.streak, last_checkin_date: today() } : p))
+      toastSuccess(`签到 +${res.credits_awarded}`)
+    } catch (e) {
+      toastError(e)
+    } finally {
+      setChecking(false)
+    }
+  }
+
+  async function saveNickname(value: string) {
+    const next = value.trim()
+    setNickname(null)
+    if (!profile || !next || next === profile.nickname) return
+    try {
+      profileStore.set(await api.user.update({ nickname: next }))
+      toastSuccess('已保存')
+    } catch (e) {
+      toastError(e)
+    }
+  }
+
+  async function chooseAvatar(path: string) {
+    try {
+      Taro.showLoading({ title: '上传中' })
+      const asset = await uploadPicked({ path, size: 0, ext: 'jpg' })
+      profileStore.set(await api.user.update({ avatar_url: asset.file_id }))
+      Taro.hideLoading()
+      toastSuccess('头像已更新')
+    } catch (e) {
+      Taro.hideLoading()
+      toastError(e)
+    }
+  }
+
+  function copyInvite() {
+    if (!profile) return
+    void Taro.setClipboardData({ data: profile.invite_code }).then(() => toastText('邀请码已复制'))
+  }
+
+  function shareH5() {
+    if (process.env.TARO_ENV !== 'h5' || !profile) return
+    const link = `${window.location.origin}${window.location.pathname}#/pages/index/index?invite=${profile.invite_code}`
+    void Taro.setClipboardData({ data: link }).then(() => toastText('邀请链接已复制'))
+  }
+
+  // WeChat avatars (https) and cloud file ids render directly; local:// ids of the H5 preview do not.
+  const avatar = profile?.avatar_url && !profile.avatar_url.startsWith('local://') ? profile.avatar_url : ''
+  const initial = (profile?.nickname || '我').slice(0, 1)
+
+  return (
+    <View className='pg mine'>
+      <View className='mine-head'>
+        {profile ? (
+          <View className='row'>
+            {process.env.TARO_ENV === 'weapp' ? (
+              <Button className='avatar-btn' openType='chooseAvatar' onChooseAvatar={(e) => void chooseAvatar(e.detail.avatarUrl)}>
+                {avatar ? <Image className='avatar' src={avatar} mode='aspectFill' /> : <View className='avatar avatar-text'>{initial}</View>}
+              </Button>
+            ) : avatar ? (
+              <Image className='avatar' src={avatar} mode='aspectFill' />
+            ) : (
+              <View className='avatar avatar-text'>{initial}</View>
+            )}
+            <View className='col grow mine-name-box'>
+              <Input
+                className='mine-name'
+                type={process.env.TARO_ENV === 'weapp' ? ('nickname' as 'text') : 'text'}
+                value={nickname ?? profile.nickname}
+                placeholder='设置昵称'
+                maxlength={32}
+                onInput={(e) => setNickname(e.detail.value)}
+                onBlur={(e) => void saveNickname(e.detail.value)}
+                onConfirm={(e) => void saveNickname(e.detail.value)}
+              />
+              <View className='mine-hint'>点击头像或昵称可修改</View>
+            </View>
+          </View>
+        ) : (
+          <View className='row'>
+            <Skeleton width='128px' height='128px' radius='64px' />
+            <View className='col grow mine-name-box'>
+              <Skeleton width='240px' height='40px' />
+            </View>
+          </View>
+        )}
+        <View className='wallet card'>
+          <View className='row between'>
+            <View className='col'>
+              <View className='muted'>积分余额</View>
+              <View className='wallet-num'>{profile ? profile.credits : '--'}</View>
+            </View>
+            <Button className='btn btn-small' onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })}>
+              充值
+            </Button>
+          </View>
+          <View className='checkin row between'>
+            <View className='col'>
+              <View className='checkin-title'>每日签到</View>
+              <View className='faint'>
+                已连续签到 {profile?.checkin_streak ?? 0} 天 · 第 7 天双倍
+              </View>
+            </View>
+            <Button
+              className={`btn btn-small ${checkedToday ? 'btn-plain' : 'btn-ghost'}`}
+              loading={checking}
+              disabled={checking || !profile}
+              onClick={checkin}
+            >
+              {checkedToday ? '今日已签' : '签到'}
+            </Button>
+          </View>
+        </View>
+      </View>
+
+      <View className='section card invite'>
+        <View className='row between'>
+          <View className='col'>
+            <View className='muted'>我的邀请码</View>
+            <View className='invite-code'>{profile?.invite_code ?? '------'}</View>
+            <View className='faint'>好友通过你的分享进入并注册，双方都得积分</View>
+          </View>
+        </View>
+        <View className='row invite-actions'>
+          <Button className='btn btn-small btn-plain grow' onClick={copyInvite}>
+            复制邀请码
+          </Button>
+          {process.env.TARO_ENV === 'weapp' ? (
+            <Button className='btn btn-small grow' openType='share'>
+              分享给好友
+            </Button>
+          ) : (
+            <Button className='btn btn-small grow' onClick={shareH5}>
+              复制邀请链接
+            </Button>
+          )}
+        </View>
+      </View>
+
+      <View className='section card menu'>
+        <View className='menu-item row between' onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })}>
+          <View>积分充值</View>
+          <View className='faint'>›</View>
+        </View>
+        <View className='menu-item row between' onClick={() => Taro.navigateTo({ url: '/package-account/records/index' })}>
+          <View>充值与消费记录</View>
+          <View className='faint'>›</View>
+        </View>
+        <View className='menu-item row between' onClick={() => Taro.switchTab({ url: '/pages/works/index' })}>
+          <View>我的作品</View>
+          <View className='faint'>›</View>
+        </View>
+      </View>
+      <View className='list-end'>AI摄影师 · 让每件衣服都有好照片</View>
+    </View>
+  )
+}
