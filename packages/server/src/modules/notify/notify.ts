@@ -82,7 +82,8 @@ async function sendOnce(rt: Runtime, taskId: string, event: TaskEvent, now: Date
   const stored: NotificationDoc['result'] = { ok: result.ok }
   if (result.errCode !== undefined) stored.errCode = result.errCode
   if (result.errMsg !== undefined) stored.errMsg = result.errMsg.slice(0, 200)
-  must(await rt.db.collection('notifications').doc(recordId).update({ result: stored }))
+  // NOTE: `_.set` replaces the object; a plain object value would be merged key by key (keeping 'sending').
+  must(await rt.db.collection('notifications').doc(recordId).update({ result: rt.db.command.set(stored) }))
   if (!result.ok) rt.logger.info('notify_refused', { task_id: taskId, event, err_code: result.errCode ?? null })
   return outcomeOf(stored)
 }

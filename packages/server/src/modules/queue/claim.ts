@@ -44,6 +44,8 @@ export async function claimTask(rt: Runtime, t: TaskDoc, now: Date): Promise<Cla
 
 /** Updates a task only while this worker still holds the lease; false = lost (cancelled or reclaimed). */
 export async function updateHeld(rt: Runtime, t: ClaimedTask, patch: Partial<TaskDoc>): Promise<boolean> {
-  const res = must(await rt.db.collection('task_queue').where({ _id: t._id, status: 'processing', lease_id: t.lease_id }).update(patch)) as { updated: number }
+  // NOTE: `updated` counts MODIFIED documents; a patch equal to the stored values would read as "lost",
+  // so every held update also bumps a counter.
+  const res = must(await rt.db.collection('task_queue').where({ _id: t._id, status: 'processing', lease_id: t.lease_id }).update({ ...patch, beats: rt.db.command.inc(1) })) as { updated: number }
   return res.updated === 1
 }

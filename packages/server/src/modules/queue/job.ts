@@ -56,9 +56,10 @@ const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/jpg': 'jpg', '
 
 /**
  * Copies result images into the user's storage at once (provider URLs expire):
- * `users/<openid>/works/<work_id>/<n>.jpg`. Returns the file ids of the images that could be stored.
+ * `users/<openid>/works/<work_id>/<n>-<lease_id>.jpg` — the lease in the name keeps a worker that lost its lease
+ * (and deletes what it stored) from touching the files of the worker that took over. Returns the file ids of the images that could be stored.
  */
-export async function storeResults(rt: Runtime, task: TaskDoc, images: ProviderImage[], fetchImage?: (url: string) => Promise<{ bytes: Buffer; contentType: string }>): Promise<string[]> {
+export async function storeResults(rt: Runtime, task: TaskDoc & { lease_id: string }, images: ProviderImage[], fetchImage?: (url: string) => Promise<{ bytes: Buffer; contentType: string }>): Promise<string[]> {
   const stored: string[] = []
   for (let i = 0; i < images.length; i++) {
     const img = images[i]!
@@ -67,7 +68,7 @@ export async function storeResults(rt: Runtime, task: TaskDoc, images: ProviderI
       if (!got.bytes.length) continue
       const type = got.contentType.split(';')[0]!.trim().toLowerCase()
       const ext = EXT[type] ?? 'jpg'
-      const { fileId } = await rt.storage.upload({ cloudPath: `users/${task.user_openid}/works/${task.work_id}/${i + 1}.${ext}`, content: got.bytes, contentType: type || 'image/jpeg' })
+      const { fileId } = await rt.storage.upload({ cloudPath: `users/${task.user_openid}/works/${task.work_id}/${i + 1}-${task.lease_id}.${ext}`, content: got.bytes, contentType: type || 'image/jpeg' })
       stored.push(fileId)
     } catch (err) {
       rt.logger.warn('result_store_failed', { task_id: task._id, index: i, error: String((err as Error)?.message ?? err).slice(0, 200) })

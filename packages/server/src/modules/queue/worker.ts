@@ -27,7 +27,7 @@ const TAIL_MS = 1_500
 
 export async function runWorkerPass(rt: Runtime, opts: PassOptions): Promise<PassStats> {
   const started = performance.now()
-  const deadline = started + Math.max(0, opts.budgetMs - TAIL_MS)
+  const deadline = started + opts.budgetMs - Math.min(TAIL_MS, opts.budgetMs / 4)
   const stats: PassStats = { claimed: 0, completed: 0, failed: 0, running: 0 }
   let queue: TaskDoc[] = []
   let fetching: Promise<void> | null = null
