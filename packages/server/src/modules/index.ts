@@ -5,7 +5,7 @@
 import type { PlatformHandlers } from '../gateway/create-gateway'
 import type { ProcedureMap } from '../procedure'
 import { userProcedures } from './user/procedures'
-import { paymentProcedures, handlePaymentCallback } from './payment'
+import { paymentProcedures, handlePaymentCallback, sweepStaleOrders } from './payment'
 import { adjustCreditsProcedures } from './admin/adjust-credits'
 import { auditCreditsProcedures } from './admin/audit-credits'
 import { catalogProcedures } from './catalog/procedures'
@@ -30,9 +30,10 @@ export const procedures: ProcedureMap = {
 }
 
 export const platformHandlers: PlatformHandlers = {
-  // The timer trigger (every minute) runs one bounded worker pass; the payment module may add its sweep here.
-  async onTimer(rt) {
-    return { worker: await runWorkerPass(rt, { maxTasks: 8, budgetMs: 45_000 }) }
+  // The timer trigger (every minute) runs one bounded worker pass, then closes a few expired unpaid orders.
+  async onTimer(rt, meta) {
+    const worker = await runWorkerPass(rt, { maxTasks: 8, budgetMs: 45_000 })
+    return { worker, orders: await sweepStaleOrders(rt, meta.requestId) }
   },
   // Verified, exactly-once crediting of a recharge (payment module).
   onPaymentCallback: handlePaymentCallback,

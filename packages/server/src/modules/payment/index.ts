@@ -1,7 +1,7 @@
 /** The payment module: credit packages, recharge orders and their verified crediting, daily check-in, records. */
 export { paymentProcedures } from './procedures'
 export { handlePaymentCallback, replyFor } from './payment-callback'
-export { closeStaleOrders, closeStaleOrder, ORDER_TTL_MS, MAX_OPEN_ORDERS, type SweepResult } from './orders'
+export { closeStaleOrders, closeStaleOrder, sweepStaleOrders, ORDER_TTL_MS, MAX_OPEN_ORDERS, type SweepResult } from './orders'
 export { settleOrder, type SettleOutcome, type SettleRequest } from './settle-order'
 export { seedCreditPackages, DEFAULT_PACKAGES } from './credit-packages'
 export { checkinAward, CHECKIN_BASE_CREDITS, CHECKIN_STREAK_CREDITS, CHECKIN_STREAK_EVERY } from './daily-checkin'

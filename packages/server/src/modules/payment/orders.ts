@@ -204,3 +204,16 @@ export async function freshen(rt: Runtime, orders: OrderDoc[], now: Date, reques
   for (const o of orders) out.push(isStale(o, now) ? await closeStaleOrder(rt, o, now, requestId) : o)
   return out
 }
+
+/**
+ * The timer's share of the sweep: a bounded batch (each order costs a provider call), never failing the timer run
+ * (the worker pass that ran before it must still be reported); what is left is closed on the next minute.
+ */
+export async function sweepStaleOrders(rt: Runtime, requestId: string): Promise<SweepResult | { error: string }> {
+  try {
+    return await closeStaleOrders(rt, rt.clock.now(), { limit: 20 })
+  } catch (err) {
+    rt.logger.error('order_sweep_failed', { request_id: requestId, error: String((err as Error)?.message ?? err).slice(0, 200) })
+    return { error: 'sweep_failed' }
+  }
+}
