@@ -132,4 +132,22 @@ describe('payment callback (cloudPay event through the gateway)', () => {
     expect(await orderDoc(gw, o.out_trade_no)).toMatchObject({ status: 'paid', transaction_id: n.transactionId })
     expect(await paymentLogs(gw, 'payment_credited_after_close')).toEqual([expect.objectContaining({ level: 'warn', out_trade_no: o.out_trade_no })])
   })
+
+  it('never credits a refunded order, nor one the provider reports as REFUND or still USERPAYING', async () => {
+    gw = await paymentGateway()
+    const refunded = await order(gw)
+    const n1 = await pay(gw, refunded.out_trade_no)
+    await gw.rt.db.collection('orders').where({ out_trade_no: refunded.out_trade_no }).update({ status: 'refunded' })
+    expect(await deliver(gw, n1)).toEqual(ACK)
+    expect(await paymentLogs(gw, 'payment_for_refunded_order')).toHaveLength(1)
+
+    const other = await order(gw, 'bob')
+    const n2 = await pay(gw, other.out_trade_no)
+    distortQuery(gw.rt.payment, { tradeState: 'REFUND' })
+    expect(await deliver(gw, n2)).toEqual(ACK)
+    distortQuery(gw.rt.payment, { tradeState: 'USERPAYING' })
+    expect(await deliver(gw, n2)).toEqual({ errcode: 1, errmsg: 'USERPAYING' })
+    expect(await creditsOf(gw, 'alice')).toBe(100)
+    expect(await creditsOf(gw, 'bob')).toBe(100)
+  })
 })
