@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { TestGateway } from '../../testing'
 import { garmentBytes, pipelineGateway, register } from '../generation/pipeline-fixtures'
+
+// Real image rendering and several worker passes per test: generous under a loaded machine.
+vi.setConfig({ testTimeout: 60_000 })
 
 let gw: TestGateway
 afterEach(async () => gw?.close())

@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { TestGateway } from '../../testing'
 import { jpegSize, pipelineGateway, register } from '../generation/pipeline-fixtures'
 import { seedDatabase } from '../../seed'
+
+// Real image rendering and several worker passes per test: generous under a loaded machine.
+vi.setConfig({ testTimeout: 60_000 })
 
 let gw: TestGateway
 afterEach(async () => gw?.close())

@@ -1,9 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { TestGateway } from '../../testing'
 import { credits, expectInvariants, garmentBytes, jpegSize, ledger, personBytes, pipelineGateway, register, runWorker, taskDoc, upload } from './pipeline-fixtures'
+
+// Real image rendering and several worker passes per test: generous under a loaded machine.
+vi.setConfig({ testTimeout: 60_000 })
 
 let gw: TestGateway
 afterEach(async () => {

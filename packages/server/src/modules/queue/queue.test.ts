@@ -1,8 +1,11 @@
 import { startFakeDashScope, startFakeStability } from '@aiphoto/imaging/testing'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { TestGateway } from '../../testing'
 import { addProviderConfig, credits, expectInvariants, garmentBytes, jpegSize, ledger, personBytes, pipelineGateway, register, runWorker, taskDoc, upload, withProviders } from '../generation/pipeline-fixtures'
 import { createScript, gate, scriptedProvider, until, type Script } from './scripted-provider'
+
+// Real image rendering and several worker passes per test: generous under a loaded machine.
+vi.setConfig({ testTimeout: 60_000 })
 
 let gw: TestGateway
 const cleanups: Array<() => Promise<void>> = []

@@ -1,6 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { TestGateway } from '../../testing'
 import { credits, expectInvariants, garmentBytes, ledger, pipelineGateway, register, runWorker, upload } from '../generation/pipeline-fixtures'
+
+// Real image rendering and several worker passes per test: generous under a loaded machine.
+vi.setConfig({ testTimeout: 60_000 })
 
 let gw: TestGateway
 afterEach(async () => {
