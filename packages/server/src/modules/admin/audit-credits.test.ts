@@ -19,6 +19,7 @@ describe('admin/auditCredits', () => {
     await admin.ok('user/register', {})
     expect(await admin.ok('admin/auditCredits', {})).toEqual({ users_checked: 231, mismatches: [] })
 
+    gw.clock.advance(1000)
     // Corrupt two balances behind the ledger's back (as a buggy script or a console edit would).
     await gw.rt.db.collection('users').doc('u005').update({ credits: 9999 })
     await gw.rt.db.collection('users').doc('u217').update({ credits: 0 })
@@ -28,7 +29,7 @@ describe('admin/auditCredits', () => {
       { openid: 'u005', credits: 9999, ledger_sum: 100 - 3 * 5 },
       { openid: 'u217', credits: 0, ledger_sum: 100 },
     ])
-    const logged = (await gw.rt.db.collection('logs').where({ kind: 'audit', action: 'admin/auditCredits' }).get()).data
+    const logged = (await gw.rt.db.collection('logs').where({ kind: 'audit', action: 'admin/auditCredits' }).orderBy('created_at', 'asc').get()).data
     expect(logged).toHaveLength(2)
     expect(logged[1]).toMatchObject({ actor: 'openid-admin', after: { users_checked: 231, mismatches: 2 } })
   })

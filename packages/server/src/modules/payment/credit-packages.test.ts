@@ -44,6 +44,7 @@ describe('admin/listPackages and admin/upsertPackage', () => {
     const order = await gw.as('alice').ok('payment/createOrder', { package_id: 'pkg_30' })
 
     expect(await admin.ok('admin/upsertPackage', { id: 'pkg_648', name: '土豪包', price_fen: 64800, base_credits: 6480, bonus_credits: 2000, tag: '限时', sort_order: 50 })).toEqual({ id: 'pkg_648', created: true })
+    gw.clock.advance(1000)
     expect(await admin.ok('admin/upsertPackage', { id: 'pkg_30', name: '标准包', price_fen: 3500, base_credits: 300, bonus_credits: 0, sort_order: 20, is_active: false })).toEqual({ id: 'pkg_30', created: false })
 
     const listed = (await admin.ok('admin/listPackages', {})).items

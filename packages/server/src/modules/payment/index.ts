@@ -1,6 +1,6 @@
 /** The payment module: credit packages, recharge orders and their verified crediting, daily check-in, records. */
 export { paymentProcedures } from './procedures'
-export { handlePaymentCallback, replyFor } from './payment-callback'
+export { handlePaymentCallback, handlePaymentNotification, replyFor } from './payment-callback'
 export { closeStaleOrders, closeStaleOrder, sweepStaleOrders, ORDER_TTL_MS, MAX_OPEN_ORDERS, type SweepResult } from './orders'
 export { settleOrder, type SettleOutcome, type SettleRequest } from './settle-order'
 export { seedCreditPackages, DEFAULT_PACKAGES } from './credit-packages'
