@@ -8,7 +8,7 @@ import { contextFor, createLocalRuntime, createWorkerLoop, type LocalRuntime } f
 import { jsonLogger, type Clock, type Logger, type ProviderFactory } from '@aiphoto/runtime'
 import { readEnv, type LocalCloudEnv } from './env'
 import { createLocalCloudServer } from './server'
-import { localProviders } from './providers'
+import { localProviders, localSeedOptions } from './providers'
 
 export interface StartedLocalCloud {
   url: string
@@ -45,7 +45,7 @@ export async function startLocalCloud(
     server.listen(env.port, env.host, () => resolve())
   })
   const port = (server.address() as AddressInfo).port
-  await seedDatabase(rt)
+  await seedDatabase(rt, localSeedOptions())
   const pass = () => main({ $url: 'queue/processTask' }, contextFor({ kind: 'system', source: 'internal' }))
   const stopWorker = overrides.worker === false ? async () => {} : worker.start(pass)
   ready = true

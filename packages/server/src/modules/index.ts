@@ -5,9 +5,8 @@
 import type { PlatformHandlers } from '../gateway/create-gateway'
 import type { ProcedureMap } from '../procedure'
 import { userProcedures } from './user/procedures'
-import { paymentProcedures, handlePaymentCallback, sweepStaleOrders } from './payment'
-import { adjustCreditsProcedures } from './admin/adjust-credits'
-import { auditCreditsProcedures } from './admin/audit-credits'
+import { paymentProcedures, handlePaymentCallback } from './payment'
+import { adminProcedures, runRetention } from './admin/procedures'
 import { catalogProcedures } from './catalog/procedures'
 import { assetProcedures } from './assets/procedures'
 import { generationProcedures } from './generation/procedures'
@@ -19,8 +18,7 @@ import { worksProcedures } from './works/procedures'
 export const procedures: ProcedureMap = {
   ...userProcedures,
   ...paymentProcedures,
-  ...adjustCreditsProcedures,
-  ...auditCreditsProcedures,
+  ...adminProcedures,
   ...catalogProcedures,
   ...assetProcedures,
   ...generationProcedures,
@@ -30,10 +28,15 @@ export const procedures: ProcedureMap = {
 }
 
 export const platformHandlers: PlatformHandlers = {
-  // The timer trigger (every minute) runs one bounded worker pass, then closes a few expired unpaid orders.
+  // The timer trigger (every minute) runs one bounded worker pass, then a bounded retention batch (expired unpaid
+  // orders, deleted works' files, expired leases) that never fails the timer run.
   async onTimer(rt, meta) {
     const worker = await runWorkerPass(rt, { maxTasks: 8, budgetMs: 45_000 })
-    return { worker, orders: await sweepStaleOrders(rt, meta.requestId) }
+    const retention = await runRetention(rt, rt.clock.now(), { limit: 20 }).catch((err: unknown) => {
+      rt.logger.error('retention_failed', { request_id: meta.requestId, error: String((err as Error)?.message ?? err).slice(0, 200) })
+      return { error: 'retention_failed' }
+    })
+    return { worker, retention }
   },
   // Verified, exactly-once crediting of a recharge (payment module).
   onPaymentCallback: handlePaymentCallback,

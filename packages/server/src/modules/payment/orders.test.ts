@@ -177,9 +177,9 @@ describe('timer trigger', () => {
     gw = await paymentGateway()
     const o = await gw.as('alice').ok('payment/createOrder', { package_id: 'pkg_6' })
     const timer = { Type: 'Timer', TriggerName: 'worker', Time: '2026-01-15T02:31:00Z', Message: '' }
-    expect(await gw.raw(timer)).toMatchObject({ success: true, data: { orders: { checked: 0, closed: 0, credited: 0 } } })
+    expect(await gw.raw(timer)).toMatchObject({ success: true, data: { retention: { orders_closed: 0 } } })
     gw.clock.advance(ORDER_TTL_MS)
-    expect(await gw.raw(timer)).toMatchObject({ success: true, data: { orders: { checked: 1, closed: 1, credited: 0 } } })
+    expect(await gw.raw(timer)).toMatchObject({ success: true, data: { retention: { orders_closed: 1 } } })
     expect(await orderDoc(gw, o.out_trade_no)).toMatchObject({ status: 'closed' })
   })
 })

@@ -4,23 +4,9 @@
  */
 import type { Runtime } from '@aiphoto/runtime'
 import type { LedgerDoc, OrderDoc } from '../../data/documents'
-import { decodeCursor, olderThan, toPage } from '../../lib/cursor'
-import { must, toIso } from '../../lib/db'
+import { keysetPage as pageOf, type PageInput } from '../../lib/keyset-page'
+import { toIso } from '../../lib/db'
 import { freshen, toRechargeRecord } from './orders'
-
-export interface PageInput {
-  pageSize: number
-  cursor?: string | undefined
-}
-
-async function pageOf<T extends { _id: string; created_at: Date }>(rt: Runtime, collection: string, filter: Record<string, unknown>, input: PageInput) {
-  const _ = rt.db.command
-  const where = input.cursor ? _.and([filter, olderThan(_, decodeCursor(input.cursor))]) : filter
-  const res = must(
-    await rt.db.collection(collection).where(where).orderBy('created_at', 'desc').orderBy('_id', 'desc').limit(input.pageSize + 1).get(),
-  ) as { data: T[] }
-  return toPage(res.data, input.pageSize, (row) => new Date(row.created_at))
-}
 
 export async function listRechargeRecords(rt: Runtime, openid: string, input: PageInput, requestId: string, now: Date) {
   const page = await pageOf<OrderDoc>(rt, 'orders', { user_openid: openid }, input)

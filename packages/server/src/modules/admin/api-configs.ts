@@ -1,0 +1,64 @@
+/**
+ * Provider configs for operators. Header values (API keys) are write-only: encrypted with AES-256-GCM before they
+ * are stored, never returned (admins see header names), never logged, and kept when an edit omits them.
+ */
+import { defineProcedures, openidOf } from '../../procedure'
+import { getDoc, must, toIsoOrNull } from '../../lib/db'
+import { sealHeaders } from '../../lib/secret-box'
+import type { ApiConfigDoc } from '../../data/documents'
+import { writeAudit } from '../catalog/audit'
+
+/** What an audit record or a list shows of a config: everything but header values. */
+function redact(doc: ApiConfigDoc | null) {
+  if (!doc) return null
+  const { headers, ...rest } = doc
+  return { ...rest, header_names: Object.keys(headers ?? {}) }
+}
+
+export const adminApiConfigProcedures = defineProcedures({
+  'admin/listApiConfigs': async ({ rt }) => {
+    const res = must(await rt.db.collection('api_configs').orderBy('priority', 'desc').limit(1000).get()) as { data: ApiConfigDoc[] }
+    return {
+      items: res.data.map((c) => ({
+        _id: c._id,
+        provider: c.provider,
+        api_name: c.api_name,
+        endpoint: c.endpoint,
+        header_names: Object.keys(c.headers ?? {}),
+        default_params: c.default_params ?? {},
+        priority: c.priority,
+        weight: c.weight,
+        is_active: c.is_active,
+        failures: c.failures ?? 0,
+        open_until: toIsoOrNull(c.open_until),
+      })),
+    }
+  },
+
+  'admin/upsertApiConfig': async ({ rt, input, caller, now, requestId }) => {
+    const id = input._id ?? `${input.provider}-${rt.ids.id().slice(0, 12)}`
+    const before = input._id ? await getDoc<ApiConfigDoc>(rt.db, 'api_configs', id) : null
+    const headers = input.headers ? sealHeaders(rt.config.secretKey, id, input.headers) : (before?.headers ?? {})
+    const doc: ApiConfigDoc = {
+      _id: id,
+      provider: input.provider,
+      api_name: input.api_name,
+      endpoint: input.endpoint,
+      headers,
+      default_params: input.default_params,
+      priority: input.priority,
+      weight: input.weight,
+      is_active: input.is_active,
+      // An edited config starts with a closed circuit: the operator just changed what was failing.
+      failures: 0,
+      open_until: null,
+      ...(before?.poll_interval_ms !== undefined ? { poll_interval_ms: before.poll_interval_ms } : {}),
+      created_at: before?.created_at ?? now,
+      updated_at: now,
+    }
+    const { _id, ...fields } = doc
+    must(await rt.db.collection('api_configs').doc(_id).set(fields))
+    await writeAudit(rt, { actor: openidOf(caller), action: 'admin/upsertApiConfig', target: `api_configs:${id}`, before: redact(before), after: redact(doc), requestId, now })
+    return { _id: id, created: !before }
+  },
+})

@@ -1,0 +1,57 @@
+/**
+ * Retention, run by the timer trigger and `admin/runCleanup`: closes unpaid orders past their expiry, removes the
+ * files of deleted works that an earlier delete could not remove, and releases expired task leases. Every step is
+ * a conditional transition or a delete of what is still listed, so running it twice (or concurrently) is harmless.
+ */
+import type { Runtime } from '@aiphoto/runtime'
+import { defineProcedures, openidOf } from '../../procedure'
+import { must } from '../../lib/db'
+import type { TaskDoc, WorkDoc } from '../../data/documents'
+import { closeStaleOrders } from '../payment'
+import { requeueTask } from '../queue/requeue'
+import { writeAudit } from '../catalog/audit'
+
+export interface RetentionResult {
+  files_removed: number
+  orders_closed: number
+  leases_reclaimed: number
+}
+
+export async function runRetention(rt: Runtime, now: Date, opts: { limit?: number } = {}): Promise<RetentionResult> {
+  const limit = opts.limit ?? 100
+  const _ = rt.db.command
+  const orders = await closeStaleOrders(rt, now, { limit })
+
+  let filesRemoved = 0
+  const works = must(
+    await rt.db.collection('works').where({ deleted: true, 'files_to_remove.0': _.exists(true) }).limit(limit).get(),
+  ) as { data: WorkDoc[] }
+  for (const w of works.data) {
+    const files = w.files_to_remove ?? []
+    try {
+      await rt.storage.delete(files)
+      must(await rt.db.collection('works').where({ _id: w._id, deleted: true }).update({ files_to_remove: [] }))
+      filesRemoved += files.length
+    } catch (err) {
+      rt.logger.warn('retention_delete_failed', { work_id: w._id, error: String((err as Error)?.message ?? err).slice(0, 200) })
+    }
+  }
+
+  const stale = must(
+    await rt.db.collection('task_queue').where({ status: 'processing', lease_until: _.lt(now) }).limit(limit).get(),
+  ) as { data: TaskDoc[] }
+  let reclaimed = 0
+  for (const t of stale.data) {
+    const res = await requeueTask(rt, t._id, now)
+    if (res.status === 'pending') reclaimed++
+  }
+  return { files_removed: filesRemoved, orders_closed: orders.closed, leases_reclaimed: reclaimed }
+}
+
+export const adminRetentionProcedures = defineProcedures({
+  'admin/runCleanup': async ({ rt, caller, now, requestId }) => {
+    const result = await runRetention(rt, now)
+    await writeAudit(rt, { actor: openidOf(caller), action: 'admin/runCleanup', target: 'retention', before: null, after: result, requestId, now })
+    return result
+  },
+})
