@@ -20,7 +20,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
     // Keeps the weapp and H5 builds apart so both can exist at once.
     outputRoot: `dist/${process.env.TARO_ENV}`,
     plugins: [],
-    defineConstants: {},
+    // Inlined at build time from the shell (or .env files); always defined so no `process` reference reaches the browser.
+    defineConstants: Object.fromEntries(
+      ['TARO_APP_API_BASE', 'TARO_APP_CLOUD_ENV', 'TARO_APP_TEMPLATE_TASK_DONE'].map((k) => [`process.env.${k}`, JSON.stringify(process.env[k] ?? '')]),
+    ),
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: 'webpack5',

@@ -93,3 +93,22 @@ describe.skipIf(!built)('weapp build output', () => {
 it.runIf(!built)('weapp build output exists (run build:weapp first)', () => {
   expect.fail('dist/weapp/app.json is missing: run `pnpm --filter @aiphoto/miniapp build:weapp` (turbo runs build before test)')
 })
+
+const h5Dist = path.resolve(__dirname, '..', 'dist', 'h5')
+const h5Built = existsSync(path.join(h5Dist, 'index.html'))
+
+describe.skipIf(!h5Built)('H5 build output', () => {
+  const js = h5Built ? walk(h5Dist).filter((f) => f.endsWith('.js')) : []
+
+  it('inlines every TARO_APP_ setting (a leftover `process.env` breaks the page: there is no `process` in browsers)', () => {
+    const leftovers = js.filter((f) => /process\.env\.TARO_APP_/.test(readFileSync(f, 'utf8'))).map((f) => path.relative(h5Dist, f))
+    expect(leftovers).toEqual([])
+  })
+
+  it('talks HTTP to the local cloud and never to wx.cloud', () => {
+    const all = js.map((f) => readFileSync(f, 'utf8')).join('\n')
+    expect(all).toContain('/api/gateway')
+    expect(all).toContain('/api/dev/login')
+    expect(all).not.toMatch(/cloud\.callFunction\(/)
+  })
+})

@@ -1,6 +1,7 @@
 import { Button, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import './cost-bar.css'
+import { pressState } from './press-state'
 
 /** The bottom bar of a generation page: live cost against the balance, and either 生成 or 去充值. */
 export function CostBar(props: { cost: number; balance: number | null; busy: boolean; ready: boolean; hint?: string; onGenerate: () => void }) {
@@ -22,7 +23,7 @@ export function CostBar(props: { cost: number; balance: number | null; busy: boo
             去充值
           </Button>
         ) : (
-          <Button className={`btn cost-btn ${props.ready ? '' : 'btn-disabled'}`} loading={props.busy} disabled={props.busy} onClick={props.onGenerate}>
+          <Button className={`btn cost-btn ${props.ready ? '' : 'btn-disabled'}`} {...pressState({ busy: props.busy })} onClick={props.onGenerate}>
             {props.busy ? '提交中' : props.hint && !props.ready ? props.hint : '立即生成'}
           </Button>
         )}

@@ -10,6 +10,7 @@ import { Skeleton } from '../../components/skeleton'
 import { ErrorView } from '../../components/state-view'
 import { savePendingOrder, takePendingOrder } from './pending-order'
 import './index.css'
+import { pressState } from '../../components/press-state'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -123,7 +124,7 @@ export default function Recharge() {
       <View className='section faint recharge-note'>积分用于生成图片，充值后不可退款。生成失败或取消会自动退回积分。</View>
       <View className='action-bar-spacer' />
       <View className='action-bar'>
-        <Button className='btn' loading={paying} disabled={paying || !current} onClick={pay}>
+        <Button className='btn' {...pressState({ busy: paying, disabled: !current })} onClick={pay}>
           {current ? `立即支付 ¥${formatFen(current.price_fen)}` : '请选择套餐'}
         </Button>
       </View>

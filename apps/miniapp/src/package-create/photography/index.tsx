@@ -121,7 +121,11 @@ export default function Photography() {
             <View className='row scene-row'>
               {scenes.map((s) => (
                 <View key={s._id} className={`scene-pick ${s._id === sceneId ? 'scene-pick-on' : ''}`} onClick={() => setSceneId(s._id)}>
-                  <Image className='scene-pick-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad />
+                  {s.thumbnail_url ? (
+                    <Image className='scene-pick-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad />
+                  ) : (
+                    <View className={`scene-pick-img scene-ph scene-ph-${s.category}`}>{s.name.slice(0, 2)}</View>
+                  )}
                   <View className='scene-pick-name ellipsis'>{s.name}</View>
                 </View>
               ))}

@@ -9,6 +9,7 @@ import { confirm, toastError, toastText } from '../../services/ui'
 import { colors } from '../../styles/tokens'
 import { nextDelay } from './backoff'
 import './index.css'
+import { pressState } from '../../components/press-state'
 
 const DONE = new Set<Progress['status']>(['completed', 'failed', 'cancelled'])
 
@@ -123,7 +124,7 @@ export default function ProgressPage() {
             <Button className='btn btn-plain' onClick={() => Taro.switchTab({ url: '/pages/works/index' })}>
               稍后在作品中查看
             </Button>
-            <Button className='btn btn-danger' loading={cancelling} disabled={cancelling} onClick={cancel}>
+            <Button className='btn btn-danger' {...pressState({ busy: cancelling })} onClick={cancel}>
               取消生成
             </Button>
           </>

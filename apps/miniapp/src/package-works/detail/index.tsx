@@ -11,6 +11,7 @@ import { confirm, formatDate, toastError, toastSuccess, toastText } from '../../
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView } from '../../components/state-view'
 import './index.css'
+import { pressState } from '../../components/press-state'
 
 export default function Detail() {
   const { params } = useRouter()
@@ -151,7 +152,7 @@ export default function Detail() {
           消耗 {work.cost} 积分{work.refunded > 0 ? ` · 已退回 ${work.refunded}` : ''} · {work.image_count} 张
         </View>
         <View className='row detail-tools'>
-          <Button className='btn btn-small btn-plain grow' disabled={busy !== null} onClick={toggleFavorite}>
+          <Button className='btn btn-small btn-plain grow' {...pressState({ disabled: busy !== null })} onClick={toggleFavorite}>
             {work.is_favorite ? '★ 已收藏' : '☆ 收藏'}
           </Button>
           {process.env.TARO_ENV === 'weapp' ? (
@@ -163,7 +164,7 @@ export default function Detail() {
               分享
             </Button>
           )}
-          <Button className='btn btn-small btn-danger grow' disabled={busy !== null} onClick={remove}>
+          <Button className='btn btn-small btn-danger grow' {...pressState({ disabled: busy !== null })} onClick={remove}>
             删除
           </Button>
         </View>
@@ -171,10 +172,10 @@ export default function Detail() {
 
       <View className='action-bar-spacer' />
       <View className='action-bar row detail-bar'>
-        <Button className='btn btn-ghost grow' disabled={busy !== null || urls.length === 0} loading={busy === 'save'} onClick={save}>
+        <Button className='btn btn-ghost grow' {...pressState({ busy: busy === 'save', disabled: busy !== null || urls.length === 0 })} onClick={save}>
           {process.env.TARO_ENV === 'weapp' ? '保存到相册' : '下载图片'}
         </Button>
-        <Button className='btn grow' disabled={busy !== null} loading={busy === 'again'} onClick={again}>
+        <Button className='btn grow' {...pressState({ busy: busy === 'again', disabled: busy !== null })} onClick={again}>
           再来一张
         </Button>
       </View>

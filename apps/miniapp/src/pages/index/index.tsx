@@ -104,7 +104,11 @@ export default function Home() {
         <View className='scene-grid'>
           {shown.map((s) => (
             <View key={s._id} className='scene-card' onClick={() => goPhotography(s._id)}>
-              <Image className='scene-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad />
+              {s.thumbnail_url ? (
+                <Image className='scene-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad />
+              ) : (
+                <View className={`scene-img scene-ph scene-ph-${s.category}`}>{s.name.slice(0, 2)}</View>
+              )}
               <View className='scene-name ellipsis'>{s.name}</View>
               <View className='faint ellipsis'>{s.description}</View>
             </View>

@@ -7,6 +7,7 @@ import { apiBase } from '../../services/env'
 import { signIn } from '../../services/session'
 import { toastError, toastText } from '../../services/ui'
 import './index.css'
+import { pressState } from '../../components/press-state'
 
 export default function Login() {
   const [nickname, setNickname] = useState('')
@@ -47,7 +48,7 @@ export default function Login() {
           onInput={(e) => setNickname(e.detail.value)}
           onConfirm={submit}
         />
-        <Button className='btn login-btn' loading={busy} disabled={busy} onClick={submit}>
+        <Button className='btn login-btn' {...pressState({ busy })} onClick={submit}>
           进入
         </Button>
         <View className='faint login-note'>仅用于 H5 预览；小程序内使用微信身份自动登录</View>

@@ -7,6 +7,7 @@ import { uploadPicked } from '../../services/media'
 import { toastError, toastSuccess, toastText } from '../../services/ui'
 import { Skeleton } from '../../components/skeleton'
 import './index.css'
+import { pressState } from '../../components/press-state'
 
 function today(): string {
   // Check-in days are Asia/Shanghai calendar days.
@@ -146,8 +147,7 @@ export default function Mine() {
             </View>
             <Button
               className={`btn btn-small ${checkedToday ? 'btn-plain' : 'btn-ghost'}`}
-              loading={checking}
-              disabled={checking || !profile}
+              {...pressState({ busy: checking, disabled: !profile })}
               onClick={checkin}
             >
               {checkedToday ? '今日已签' : '签到'}
