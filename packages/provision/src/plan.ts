@@ -3,7 +3,8 @@
  * then the idempotent seeders. `--dry-run` computes the same plan and writes nothing.
  */
 import type { IndexSpec } from '@aiphoto/runtime'
-import { seeders } from '@aiphoto/server'
+import { seeders, type SeedOptions } from '@aiphoto/server'
+import { provisionProviderConfigs, type ProviderKeys } from './provider-configs'
 import type { ProvisionTarget } from './target'
 
 export type Step =
@@ -16,7 +17,11 @@ export interface IndexList {
   indexes: IndexSpec[]
 }
 
-export async function provision(target: ProvisionTarget, list: IndexList, opts: { dryRun: boolean }): Promise<Step[]> {
+export async function provision(
+  target: ProvisionTarget,
+  list: IndexList,
+  opts: { dryRun: boolean; seed?: SeedOptions; providerKeys?: ProviderKeys },
+): Promise<Step[]> {
   const steps: Step[] = []
   const existing = new Set(await target.listCollections())
   for (const name of list.collections) {
@@ -31,8 +36,12 @@ export async function provision(target: ProvisionTarget, list: IndexList, opts: 
     if (!present && !opts.dryRun) await target.createIndex(spec)
   }
   for (const seed of seeders) {
-    const { collection, inserted } = await seed(target.runtime, { dryRun: opts.dryRun })
+    const { collection, inserted } = await seed(target.runtime, { ...opts.seed, dryRun: opts.dryRun })
     steps.push({ kind: 'seed', collection, action: inserted ? 'insert' : 'up-to-date', count: inserted })
+  }
+  if (opts.providerKeys) {
+    const inserted = await provisionProviderConfigs(target.runtime, opts.providerKeys, { dryRun: opts.dryRun })
+    steps.push({ kind: 'seed', collection: 'api_configs (keys from the environment)', action: inserted ? 'insert' : 'up-to-date', count: inserted })
   }
   return steps
 }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { loadIndexFile } from '@aiphoto/local-runtime'
 import { afterEach, describe, expect, it } from 'vitest'
 import { localTarget } from './local-target'
+import { renderSceneThumbnail } from '@aiphoto/imaging'
 import { changeCount, provision, renderPlan } from './plan'
 
 const dirs: string[] = []
@@ -16,10 +17,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
+const SECRET = 'sk-provision-SECRET-0123456789'
+
 async function run(dataDir: string, dryRun: boolean) {
   const target = localTarget({ dataDir })
   try {
-    const steps = await provision(target, loadIndexFile(), { dryRun })
+    const steps = await provision(target, loadIndexFile(), {
+      dryRun,
+      seed: { renderSceneThumbnail: (p, size) => renderSceneThumbnail(p, size) },
+      providerKeys: { dashscope: SECRET },
+    })
     const state = { collections: await target.listCollections(), indexes: Object.fromEntries(await Promise.all((await target.listCollections()).map(async (c) => [c, await target.listIndexes(c)] as const))) }
     return { steps, state }
   } finally {
@@ -35,6 +42,22 @@ describe('pnpm provision (against the local emulator)', () => {
     expect(state.collections.sort()).toEqual([...list.collections].sort())
     for (const spec of list.indexes) expect(state.indexes[spec.collection], `${spec.collection}.${spec.name}`).toContain(spec.name)
     expect(steps.filter((s) => s.kind === 'collection' && s.action === 'create')).toHaveLength(list.collections.length)
+
+    // Seeds landed, scenes with real thumbnails, provider keys encrypted at rest.
+    const target = localTarget({ dataDir: dir })
+    try {
+      const db = target.runtime.db
+      const scenes = (await db.collection('scenes').get()).data as Array<{ thumbnail_file_id?: string; thumbnail_url?: string }>
+      expect(scenes.length).toBeGreaterThanOrEqual(8)
+      expect((await db.collection('credit_packages').count()).total).toBeGreaterThanOrEqual(4)
+      expect((await db.collection('prompt_templates').count()).total).toBeGreaterThanOrEqual(2)
+      const configs = (await db.collection('api_configs').get()).data as Array<{ _id: string; headers: Record<string, string> }>
+      expect(configs.map((c) => c._id).sort()).toEqual(['dashscope-aitryon', 'dashscope-background', 'local-compositor'])
+      expect(JSON.stringify(configs)).not.toContain(SECRET)
+      expect(configs.find((c) => c._id === 'dashscope-aitryon')!.headers.Authorization).toMatch(/^v1:/)
+    } finally {
+      await target.close()
+    }
   })
 
   it('is idempotent: a second run changes nothing', async () => {

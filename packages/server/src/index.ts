@@ -14,3 +14,4 @@ export { closeStaleOrders, handlePaymentNotification, cloudPayCallbackEventOf, p
 export function createAppGateway(runtime: Runtime | (() => Runtime)): GatewayMain {
   return createGateway(runtime, { procedures, platform: platformHandlers })
 }
+export { sealHeaders as sealProviderHeaders } from './lib/secret-box'
