@@ -3,7 +3,7 @@
  * NOTE: `@cloudbase/database` returns `{ code, message }` objects instead of throwing in some
  * configurations; `must` turns those into exceptions so no error is ever mistaken for data.
  */
-import type { Database } from '@aiphoto/runtime'
+import { isCollectionNotExistError, type Database } from '@aiphoto/runtime'
 
 /** A transaction handle (`db.runTransaction(fn)`'s argument) or the database itself: both have `collection()`. */
 export type DbScope = Pick<Database, 'collection'>
@@ -33,18 +33,12 @@ export async function getDoc<T>(scope: DbScope, collection: string, id: string):
     res = must(await scope.collection(collection).doc(id).get())
   } catch (err) {
     // NOTE: CloudBase answers a doc-get on a missing collection with an error, which means "no such doc" here.
-    if (isCollectionMissing(err)) return null
+    if (isCollectionNotExistError(err)) return null
     throw err
   }
   const data = res.data
   if (Array.isArray(data)) return (data[0] as T | undefined) ?? null
   return (data as T | null) ?? null
-}
-
-/** CloudBase's "Db or Table not exist" (thrown by node-sdk, or returned as `{ code }` and turned into DatabaseError). */
-export function isCollectionMissing(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown } | null
-  return typeof e?.code === 'string' && (e.code === 'DATABASE_COLLECTION_NOT_EXIST' || /ResourceNotFound/.test(e.code) || (/not exist/i.test(String(e.message)) && /DATABASE|Resource/i.test(e.code)))
 }
 
 /** Reads with a where + limit(1). */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import type { Runtime } from '@aiphoto/runtime'
 import { AppError } from '../../errors'
 import { findOne, getDoc, must } from '../../lib/db'
-import { isDuplicateKey } from '../../lib/duplicate-key'
+import { isDuplicateKeyError as isDuplicateKey } from '@aiphoto/runtime'
 import type { AssetDoc } from '../../data/documents'
 
 /** `_id` of a user's asset with this hash: unique per (user, hash) by construction. */

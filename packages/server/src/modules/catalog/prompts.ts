@@ -1,6 +1,6 @@
 /** Prompt templates: versioned documents (`<type>:v<n>`), the newest active version renders prompts. */
 import type { Runtime } from '@aiphoto/runtime'
-import { isDuplicateKey } from '../../lib/duplicate-key'
+import { isDuplicateKeyError as isDuplicateKey } from '@aiphoto/runtime'
 import { AppError } from '../../errors'
 import { must } from '../../lib/db'
 import type { PromptTemplateDoc, SceneDoc, WorkType } from '../../data/documents'

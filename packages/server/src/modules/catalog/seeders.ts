@@ -6,7 +6,7 @@
  */
 import type { Runtime } from '@aiphoto/runtime'
 import { getDoc, must } from '../../lib/db'
-import { isDuplicateKey } from '../../lib/duplicate-key'
+import { isDuplicateKeyError as isDuplicateKey } from '@aiphoto/runtime'
 import type { PromptTemplateDoc, SceneDoc } from '../../data/documents'
 import { SEED_SCENES, THUMBNAIL_SIZE, sceneThumbnailPath } from './scene-data'
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import type { Runtime } from '@aiphoto/runtime'
 import { AppError } from '../../errors'
 import { getDoc, must } from '../../lib/db'
-import { isDuplicateKey } from '../../lib/duplicate-key'
+import { isDuplicateKeyError as isDuplicateKey, isTransactionConflictError } from '@aiphoto/runtime'
 import type { TaskDoc, UserDoc, WorkDoc, WorkParameters, WorkType } from '../../data/documents'
 import { requireOwnAssets } from '../assets/assets'
 import { requireActiveScene } from '../catalog/scenes'
@@ -159,7 +159,7 @@ export async function generate(rt: Runtime, openid: string, req: GenerateRequest
       return charged.balance
     })
   } catch (err) {
-    if (err instanceof ReplayNeeded || isDuplicateKey(err) || (req.request_id && isTxConflict(err))) {
+    if (err instanceof ReplayNeeded || isDuplicateKey(err) || (req.request_id && isTransactionConflictError(err))) {
       const prior = await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)
       if (prior) return replay(rt, openid, prior, fingerprint)
     }
@@ -170,11 +170,6 @@ export async function generate(rt: Runtime, openid: string, req: GenerateRequest
 }
 
 class ReplayNeeded extends Error {}
-
-function isTxConflict(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code
-  return code === 'DATABASE_TRANSACTION_CONFLICT'
-}
 
 async function replay(rt: Runtime, openid: string, prior: TaskDoc, fingerprint: string): Promise<GenerateResult> {
   // Derived from the caller's openid, so another user's id cannot collide; checked anyway.

@@ -7,7 +7,7 @@
 import type { Runtime } from '@aiphoto/runtime'
 import { AppError } from '../../errors'
 import { getDoc, must } from '../../lib/db'
-import { isDuplicateKey } from '../../lib/duplicate-key'
+import { isDuplicateKeyError as isDuplicateKey } from '@aiphoto/runtime'
 import type { NotificationDoc, TaskDoc } from '../../data/documents'
 
 export type TaskEvent = 'task_done' | 'task_failed'

@@ -1,7 +1,7 @@
 /** The default provider config: the local compositor (needs no key), priority 1. */
 import type { Runtime } from '@aiphoto/runtime'
 import { getDoc, must } from '../../lib/db'
-import { isDuplicateKey } from '../../lib/duplicate-key'
+import { isDuplicateKeyError as isDuplicateKey } from '@aiphoto/runtime'
 import type { ApiConfigDoc } from '../../data/documents'
 
 export const LOCAL_PROVIDER_CONFIG_ID = 'local-compositor'
