@@ -24,10 +24,11 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lockhash" ]; then
 fi
 
 # Browser tests drive Debian's chromium (tools that download their own browsers cannot work here).
-if [ "${AIPHOTO_SKIP_CHROMIUM:-}" != "1" ] && [ ! -x /usr/bin/chromium ]; then
+# A CJK font so Chinese UI text renders in screenshots (Debian's chromium ships none).
+if [ "${AIPHOTO_SKIP_CHROMIUM:-}" != "1" ] && { [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; }; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "[bootstrap] installing chromium (Debian)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "[bootstrap] installing chromium and a CJK font (Debian)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
   else
     echo "[bootstrap] WARNING: /usr/bin/chromium missing and cannot apt-get install it; browser tests will fail" >&2
   fi

@@ -82,7 +82,7 @@ export async function runWorkerPass(rt: Runtime, opts: PassOptions): Promise<Pas
   }
 
   await Promise.all(Array.from({ length: Math.max(1, opts.maxTasks) }, slot))
-  rt.logger.info('worker_pass', { ...stats, ms: Math.round(performance.now() - started) })
+  if (stats.claimed + stats.completed + stats.failed + stats.running > 0) rt.logger.info('worker_pass', { ...stats, ms: Math.round(performance.now() - started) })
   return stats
 }
 
