@@ -13,7 +13,7 @@ export const ACTION_GROUPS = {
     toggleFavorite: 'api/toggleFavorite',
     cancelTask: 'api/cancelTask',
   },
-  photography: { generate: 'photography/generate', progress: 'photography/getProgress' },
+  photography: { generate: 'photography/generate', progress: 'photography/getProgress', pricing: 'photography/getPricing' },
   fitting: { generate: 'fitting/generate' },
   scenes: { list: 'scene/getScenes' },
   storage: { resolve: 'storage/resolveAsset', register: 'storage/registerAsset' },

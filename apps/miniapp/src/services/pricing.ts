@@ -1,13 +1,42 @@
 /**
- * Cost shown before generating. NOTE: the contract has no pricing action yet, so these mirror the server's
- * defaults (PRODUCT_DEFAULTS.pricing in @aiphoto/runtime); the charge the server reports after generate is authoritative.
+ * Credits per image, from the server (`photography/getPricing`), loaded once per app session and shared by the
+ * generation pages, so the cost shown before 生成 is exactly what the gateway will charge.
  */
-export const PRICE_PER_IMAGE = { photography: 20, fitting: 30 } as const
+import { useEffect, useState } from 'react'
+import { api } from './api'
 
-export function photographyCost(count: number): number {
-  return PRICE_PER_IMAGE.photography * count
+export interface Pricing {
+  photography_per_image: number
+  fitting_per_image: number
 }
 
-export function fittingCost(): number {
-  return PRICE_PER_IMAGE.fitting
+let cached: Pricing | null = null
+let inflight: Promise<Pricing> | null = null
+
+function loadPricing(): Promise<Pricing> {
+  inflight ??= api.photography.pricing({}).then(
+    (p) => (cached = p),
+    (err: unknown) => {
+      inflight = null
+      throw err
+    },
+  )
+  return inflight
+}
+
+/** The prices, or null until they arrive (the cost bar then shows 计算中). */
+export function usePricing(): Pricing | null {
+  const [pricing, setPricing] = useState<Pricing | null>(cached)
+  useEffect(() => {
+    if (!cached) loadPricing().then(setPricing, () => undefined)
+  }, [])
+  return pricing
+}
+
+export function photographyCost(pricing: Pricing, count: number): number {
+  return pricing.photography_per_image * count
+}
+
+export function fittingCost(pricing: Pricing): number {
+  return pricing.fitting_per_image
 }

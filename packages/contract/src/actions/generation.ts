@@ -61,6 +61,13 @@ export const generationActions = {
     output: progressSchema,
     rateLimitPerMinute: 240,
   }),
+  'photography/getPricing': defineAction({
+    url: 'photography/getPricing',
+    access: 'public',
+    summary: 'Credits charged per generated image, so the client shows the cost before generating.',
+    input: z.strictObject({}),
+    output: z.object({ photography_per_image: credits, fitting_per_image: credits }),
+  }),
   'fitting/generate': defineAction({
     url: 'fitting/generate',
     access: 'user',

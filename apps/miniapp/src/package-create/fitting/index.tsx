@@ -3,7 +3,7 @@ import { View } from '@tarojs/components'
 import { api } from '../../services/api'
 import { ensureSession, useProfile } from '../../services/session'
 import { createAttempt, goToProgress } from '../../services/generate'
-import { fittingCost } from '../../services/pricing'
+import { fittingCost, usePricing } from '../../services/pricing'
 import { toastError } from '../../services/ui'
 import { useUploads } from '../../hooks/use-uploads'
 import { AddSlot, PhotoSlot } from '../../components/photo-slot'
@@ -33,7 +33,8 @@ export default function Fitting() {
 
   const personId = person.fileIds[0]
   const garmentId = garment.fileIds[0]
-  const ready = Boolean(personId && garmentId)
+  const pricing = usePricing()
+  const ready = Boolean(personId && garmentId && pricing)
   const hint = person.slots.length === 0 ? '请上传人物照片' : garment.slots.length === 0 ? '请上传服装图片' : '图片上传中'
 
   async function generate() {
@@ -77,7 +78,7 @@ export default function Fitting() {
         <View className='section-title'>服装类型</View>
         <ChipGroup options={TYPES} value={garmentType} onChange={setGarmentType} />
       </View>
-      <CostBar cost={fittingCost()} balance={profile?.credits ?? null} busy={busy} ready={ready} hint={hint} onGenerate={generate} />
+      <CostBar cost={pricing ? fittingCost(pricing) : null} balance={profile?.credits ?? null} busy={busy} ready={ready} hint={hint} onGenerate={generate} />
     </View>
   )
 }

@@ -6,7 +6,7 @@ import { errorMessage } from '@aiphoto/client'
 import { api } from '../../services/api'
 import { ensureSession, useProfile } from '../../services/session'
 import { createAttempt, goToProgress } from '../../services/generate'
-import { photographyCost } from '../../services/pricing'
+import { photographyCost, usePricing } from '../../services/pricing'
 import { toastError } from '../../services/ui'
 import { useUploads } from '../../hooks/use-uploads'
 import { AddSlot, PhotoSlot } from '../../components/photo-slot'
@@ -60,9 +60,10 @@ export default function Photography() {
     void loadScenes()
   }, [])
 
-  const cost = photographyCost(count)
+  const pricing = usePricing()
+  const cost = pricing ? photographyCost(pricing, count) : null
   const selectedScene = useMemo(() => scenes?.find((s) => s._id === sceneId) ?? null, [scenes, sceneId])
-  const ready = uploads.fileIds.length > 0 && !uploads.uploading && selectedScene !== null
+  const ready = uploads.fileIds.length > 0 && !uploads.uploading && selectedScene !== null && cost !== null
   const hint = uploads.slots.length === 0 ? '请先上传服装' : uploads.uploading ? '图片上传中' : !selectedScene ? '请选择场景' : undefined
 
   async function generate() {

@@ -37,4 +37,5 @@ export const generationProcedures = defineProcedures({
     ),
 
   'photography/getProgress': async ({ rt, caller, input, now }) => getProgress(rt, openidOf(caller), input.task_id, now),
+  'photography/getPricing': async ({ rt }) => ({ photography_per_image: rt.config.pricing.photographyPerImage, fitting_per_image: rt.config.pricing.fittingPerImage }),
 })
