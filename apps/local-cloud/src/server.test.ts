@@ -4,11 +4,13 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalCloud, type StartedLocalCloud } from './start'
 import { issueDevToken } from './dev-token'
+import { memoryLogger } from '@aiphoto/runtime'
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex')
 
 let cloud: StartedLocalCloud
 let dir: string
+const logger = memoryLogger()
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'aiphoto-http-'))
@@ -16,7 +18,7 @@ beforeAll(async () => {
   mkdirSync(path.join(h5, 'js'), { recursive: true })
   writeFileSync(path.join(h5, 'index.html'), '<!doctype html><title>AI摄影师</title>')
   writeFileSync(path.join(h5, 'js', 'app.js'), 'console.log(1)')
-  cloud = await startLocalCloud({ PORT: '0', HOST: '127.0.0.1', AIPHOTO_DATA_DIR: path.join(dir, 'data'), AIPHOTO_H5_DIR: h5 }, { worker: false, logger: { info() {}, warn() {}, error() {} } })
+  cloud = await startLocalCloud({ PORT: '0', HOST: '127.0.0.1', AIPHOTO_DATA_DIR: path.join(dir, 'data'), AIPHOTO_H5_DIR: h5 }, { worker: false, logger })
 })
 afterAll(async () => {
   await cloud?.stop()
@@ -135,5 +137,17 @@ describe('local cloud HTTP API', () => {
     const traversal = await fetch(cloud.url + '/%2e%2e/%2e%2e/package.json')
     expect(await traversal.text()).not.toContain('"name"')
     expect((await fetch(cloud.url + '/api/nothing')).status).toBe(404)
+  })
+
+  it('never writes tokens or openids into the logs', async () => {
+    const { token, openid } = await login('qa_logcheck', '日志检查')
+    await gateway(token, { $url: 'user/getUserInfo' })
+    await gateway(token, { $url: 'user/updateUserInfo', nickname: 'x'.repeat(40) })
+    await gateway(`${token}x`, { $url: 'user/getUserInfo' })
+    const all = logger.lines.join('\n')
+    expect(logger.lines.length).toBeGreaterThan(2)
+    expect(all).not.toContain(token)
+    expect(all).not.toContain(token.split('.')[1]!)
+    expect(all).not.toContain(openid)
   })
 })
