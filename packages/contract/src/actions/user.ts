@@ -24,6 +24,8 @@ export const userProfileSchema = z.object({
   openid: z.string(),
   nickname: z.string(),
   avatar_url: z.string(),
+  /** What an <Image> can show: a signed, expiring URL for a stored avatar, the https URL itself, or null. */
+  avatar_display_url: z.string().nullable(),
   credits,
   invite_code: z.string(),
   invited_by: z.string().nullable(),

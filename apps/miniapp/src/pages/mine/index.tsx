@@ -88,8 +88,8 @@ export default function Mine() {
     void Taro.setClipboardData({ data: link }).then(() => toastText('邀请链接已复制'))
   }
 
-  // WeChat avatars (https) and cloud file ids render directly; local:// ids of the H5 preview do not.
-  const avatar = profile?.avatar_url && !profile.avatar_url.startsWith('local://') ? profile.avatar_url : ''
+  // The server signs stored avatars (cloud or local file ids) and passes WeChat's https avatars through.
+  const avatar = profile?.avatar_display_url ?? ''
   const initial = (profile?.nickname || '我').slice(0, 1)
 
   return (

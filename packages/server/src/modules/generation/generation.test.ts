@@ -162,15 +162,11 @@ describe('idempotency and money', () => {
 
 describe('photography/getPricing', () => {
   it('answers the configured prices to anyone, and generate charges exactly that', async () => {
-    const gw = await pipelineGateway({ config: { pricing: { photographyPerImage: 7, fittingPerImage: 11 } } })
-    try {
-      expect(await gw.anonymous.ok('photography/getPricing', {})).toEqual({ photography_per_image: 7, fitting_per_image: 11 })
-      await register(gw, 'alice')
-      const file = await upload(gw, 'alice', await garmentBytes())
-      const scene = (await gw.as('alice').ok('scene/getScenes', {})).items[0]!
-      expect(await gw.as('alice').ok('photography/generate', { garment_images: [file], scene_id: scene._id, count: 3 })).toMatchObject({ cost: 21 })
-    } finally {
-      await gw.close()
-    }
+    gw = await pipelineGateway({ config: { pricing: { photographyPerImage: 7, fittingPerImage: 11 } } })
+    expect(await gw.anonymous.ok('photography/getPricing', {})).toEqual({ photography_per_image: 7, fitting_per_image: 11 })
+    await register(gw, 'alice')
+    const file = await upload(gw, 'alice', await garmentBytes())
+    const scene = (await gw.as('alice').ok('scene/getScenes', {})).items[0]!
+    expect(await gw.as('alice').ok('photography/generate', { garment_images: [file], scene_id: scene._id, count: 3 })).toMatchObject({ cost: 21 })
   })
 })

@@ -7,11 +7,16 @@ import type { UserDoc } from '../../data/documents'
 import { applyCreditChange, runTx } from '../ledger/ledger'
 import { newInviteCode } from './invite-code'
 
-export function toProfile(doc: UserDoc, rt: Runtime): UserProfile {
+/** The profile with a displayable avatar (stored avatars get a signed URL; WeChat's https avatars pass through). */
+export async function toProfile(doc: UserDoc, rt: Runtime): Promise<UserProfile> {
+  let avatarDisplay: string | null = null
+  if (doc.avatar_url.startsWith('https://')) avatarDisplay = doc.avatar_url
+  else if (doc.avatar_url) avatarDisplay = (await rt.storage.getTempUrls([doc.avatar_url], 24 * 3600).catch(() => []))[0]?.url ?? null
   return {
     openid: doc.openid,
     nickname: doc.nickname,
     avatar_url: doc.avatar_url,
+    avatar_display_url: avatarDisplay,
     credits: doc.credits,
     invite_code: doc.invite_code,
     invited_by: doc.invited_by ?? null,
@@ -40,6 +45,7 @@ export async function register(rt: Runtime, openid: string, input: RegisterInput
   if (existing) return { user: existing, created: false }
 
   if (input.nickname) await assertSafeText(rt, input.nickname, openid)
+  if (input.avatar_url) await assertOwnAvatar(rt, input.avatar_url, openid)
   // NOTE: CloudBase transactions only allow document operations, so the inviter is looked up before.
   const inviter = input.invite_code ? await findOne<UserDoc>(rt.db, 'users', { invite_code: input.invite_code }) : null
   const validInviter = inviter && inviter.openid !== openid ? inviter : null
@@ -91,6 +97,7 @@ export async function register(rt: Runtime, openid: string, input: RegisterInput
 export async function updateProfile(rt: Runtime, openid: string, input: { nickname?: string; avatar_url?: string }, now: Date): Promise<UserDoc> {
   const user = await requireUser(rt, openid)
   if (input.nickname !== undefined) await assertSafeText(rt, input.nickname, openid)
+  if (input.avatar_url !== undefined) await assertOwnAvatar(rt, input.avatar_url, openid)
   const patch: Partial<UserDoc> = { updated_at: now }
   if (input.nickname !== undefined) patch.nickname = input.nickname
   if (input.avatar_url !== undefined) patch.avatar_url = input.avatar_url
@@ -101,4 +108,11 @@ export async function updateProfile(rt: Runtime, openid: string, input: { nickna
 async function assertSafeText(rt: Runtime, text: string, openid: string): Promise<void> {
   const verdict = await rt.contentSafety.checkText({ text, openid, scene: 'profile' })
   if (!verdict.ok) throw new AppError('VALIDATION_FAILED', '内容含有违规信息，请修改后重试', { label: verdict.label ?? 'risky' })
+}
+
+/** A stored avatar must be the caller's own file: a signed URL for it is handed out with every profile read. */
+async function assertOwnAvatar(rt: Runtime, avatarUrl: string, openid: string): Promise<void> {
+  if (avatarUrl.startsWith('https://')) return
+  const info = await rt.storage.stat(avatarUrl)
+  if (!info || info.ownerOpenid !== openid) throw new AppError('NOT_FOUND', '头像文件不存在', { field: 'avatar_url' })
 }

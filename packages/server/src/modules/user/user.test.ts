@@ -122,3 +122,21 @@ describe('user/getUserInfo and user/updateUserInfo', () => {
     expect((await alice.ok('user/getUserInfo')).nickname).toBe('原名')
   })
 })
+
+describe('avatars', () => {
+  it('accepts the caller\'s own stored avatar and shows it through a signed URL; another user\'s file is NOT_FOUND', async () => {
+    gw = await createTestGateway()
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')
+    const mine = (await gw.rt.storage.upload({ cloudPath: 'users/alice/avatar/a.png', content: png })).fileId
+    const bobs = (await gw.rt.storage.upload({ cloudPath: 'users/bob/avatar/b.png', content: png })).fileId
+    await gw.as('alice').ok('user/register', {})
+    const updated = await gw.as('alice').ok('user/updateUserInfo', { avatar_url: mine })
+    expect(updated.avatar_url).toBe(mine)
+    expect(updated.avatar_display_url).toMatch(/\/files\/users\/alice\/avatar\/a\.png\?exp=\d+&sig=/)
+    expect(await gw.as('alice').call('user/updateUserInfo', { avatar_url: bobs })).toMatchObject({ success: false, code: 'NOT_FOUND' })
+    expect(await gw.as('carol').call('user/register', { avatar_url: bobs })).toMatchObject({ success: false, code: 'NOT_FOUND' })
+    expect((await gw.as('alice').ok('user/getUserInfo')).avatar_url).toBe(mine)
+    const wechat = await gw.as('alice').ok('user/updateUserInfo', { avatar_url: 'https://thirdwx.qlogo.cn/x.png' })
+    expect(wechat.avatar_display_url).toBe('https://thirdwx.qlogo.cn/x.png')
+  })
+})
