@@ -23,7 +23,8 @@ export function readEnv(env: Record<string, string | undefined>): LocalCloudEnv 
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
-    dataDir: path.resolve(env.AIPHOTO_DATA_DIR ?? path.join(process.cwd(), '.data')),
+    // pnpm runs the script inside apps/local-cloud; relative paths mean the folder the command was typed in.
+    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), env.AIPHOTO_DATA_DIR ?? '.data'),
     publicUrl: (env.AIPHOTO_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     h5Dir: path.resolve(env.AIPHOTO_H5_DIR ?? path.join(repoRoot, 'apps/miniapp/dist/h5')),
     workerIntervalMs: Number(env.AIPHOTO_WORKER_INTERVAL_MS ?? 2000),
