@@ -1,3 +1,2 @@
 /** Payment through WeChat cloud development's cloudPay: the PaymentPort and the callback event. */
 export { createCloudPayPort, type CloudPayApi, type CloudPayPortDeps } from './cloudpay'
-export { CLOUDPAY_CALLBACK_ACK, cloudPayCallbackRetry, isCloudPayCallbackEvent, parseCloudPayCallback } from './cloudpay-callback'

@@ -6,6 +6,14 @@ import { keysetPage } from '../../lib/keyset-page'
 import type { OrderDoc, TaskDoc, UserDoc } from '../../data/documents'
 import { toProfile } from '../user/user-service'
 
+/** The optional owner and status filters of the admin lists. */
+function filterOf(input: { openid?: string | undefined; status?: string | undefined }): Record<string, unknown> {
+  const filter: Record<string, unknown> = {}
+  if (input.openid) filter.user_openid = input.openid
+  if (input.status) filter.status = input.status
+  return filter
+}
+
 export const adminLookupProcedures = defineProcedures({
   'admin/getUser': async ({ rt, input }) => {
     if (!input.openid === !input.invite_code) throw new AppError('VALIDATION_FAILED', '请提供 openid 或 invite_code 之一')
@@ -15,10 +23,7 @@ export const adminLookupProcedures = defineProcedures({
   },
 
   'admin/listOrders': async ({ rt, input }) => {
-    const filter: Record<string, unknown> = {}
-    if (input.openid) filter.user_openid = input.openid
-    if (input.status) filter.status = input.status
-    const page = await keysetPage<OrderDoc>(rt, 'orders', filter, input)
+    const page = await keysetPage<OrderDoc>(rt, 'orders', filterOf(input), input)
     return {
       items: page.rows.map((o) => ({
         _id: o._id,
@@ -37,10 +42,7 @@ export const adminLookupProcedures = defineProcedures({
   },
 
   'admin/listTasks': async ({ rt, input }) => {
-    const filter: Record<string, unknown> = {}
-    if (input.openid) filter.user_openid = input.openid
-    if (input.status) filter.status = input.status
-    const page = await keysetPage<TaskDoc>(rt, 'task_queue', filter, input)
+    const page = await keysetPage<TaskDoc>(rt, 'task_queue', filterOf(input), input)
     return {
       items: page.rows.map((t) => ({
         _id: t._id,
