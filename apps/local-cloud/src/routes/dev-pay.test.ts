@@ -54,7 +54,8 @@ describe('dev checkout and dev pay endpoints', () => {
     expect(html).toContain('标准包')
     expect(html).toContain('name="viewport"')
     expect(html).toContain('取消')
-    expect(html).toContain(`/#/pages/recharge/index?paid=${order.out_trade_no}`)
+    expect(html).toContain(`/#/package-account/recharge/index?paid=${order.out_trade_no}`)
+    expect(html).toContain(`href="/#/package-account/recharge/index?cancelled=${order.out_trade_no}"`)
 
     const confirm = await post('/api/dev/pay/confirm', { out_trade_no: order.out_trade_no })
     expect(confirm.status).toBe(200)

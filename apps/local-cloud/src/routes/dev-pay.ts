@@ -17,7 +17,8 @@ import { BodyTooLarge, escapeHtml, readBody, sendError, sendHtml, sendJson } fro
 type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>
 
 const OUT_TRADE_NO = /^[0-9A-Za-z_-]{6,32}$/
-const DEFAULT_RETURN = '/#/pages/recharge/index'
+// The H5 app's recharge page (a sub-package page; Taro's hash router). It checks the order it saved before leaving.
+const DEFAULT_RETURN = '/#/package-account/recharge/index'
 
 /** A same-origin relative path (`/...`, not `//host` or `/\\host`), so the page cannot be used as an open redirect. */
 export function safeReturnPath(value: string | null): string | null {
@@ -67,7 +68,7 @@ export function createDevPayRoutes(deps: { rt: LocalRuntime; main: GatewayMain }
           '确认支付',
           `${summary}
           <button id="pay" type="button">确认支付</button>
-          <a class="cancel" href="${escapeHtml(cancelTarget)}">取消</a>
+          <a class="cancel" href="${escapeHtml(returnTo ?? `${DEFAULT_RETURN}?cancelled=${encodeURIComponent(outTradeNo)}`)}">取消</a>
           <p id="msg" class="note" role="status"></p>
           <script type="application/json" id="cfg">${config}</script>
           <script>

@@ -54,9 +54,14 @@ export default function Recharge() {
     void load()
   }, [])
 
-  // Back from the H5 checkout page: check the order that was being paid.
+  // Back from the H5 checkout page: check the order that was being paid, unless the payer cancelled there
+  // (polling an order nobody pays would end in a misleading "result pending" message).
   useDidShow(() => {
     const pendingNo = params.out_trade_no ?? takePendingOrder()
+    if (params.cancelled) {
+      toastText('已取消支付')
+      return
+    }
     if (pendingNo) void ensureSession().then(() => confirmOrder(pendingNo)).catch(toastError)
   })
 
