@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { CreditPackage, Scene, UserProfile, WorkDetail, WorkSummary } from '@aiphoto/contract'
 import { createFixtureGarment, createFixturePerson } from '@aiphoto/imaging'
@@ -43,10 +43,26 @@ const creditsOf = async (token: string) => (await api<UserProfile>(token, 'user/
 /** Dev login by nickname on the login page; returns the token the app stored. */
 async function login(page: Page, nickname: string): Promise<string> {
   await waitForRoute(page, '/pages/login/index')
-  await visible(page, '.login-input input').fill(nickname)
+  const input = visible(page, '.login-input input')
+  await input.waitFor({ timeout: WAIT_MS })
+  expect(await verticalOffset(input, visible(page, '.login-input'))).toBeLessThanOrEqual(2)
+  await input.fill(nickname)
   await tap(page, 'taro-button-core', '进入')
   await waitForRoute(page, '/pages/index/index')
   return storedToken(page)
+}
+
+/** Screenshot of the settled page; every page (and the checkout) has a Chinese document title. */
+async function snap(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(() => /\p{Script=Han}/u.test(document.title), undefined, { timeout: WAIT_MS })
+  await shots.shot(page, name)
+}
+
+/** How far the centre of `inner` is from the vertical centre of `outer`, in CSS px. */
+async function verticalOffset(inner: Locator, outer: Locator): Promise<number> {
+  const [a, b] = [await inner.boundingBox(), await outer.boundingBox()]
+  if (!a || !b) throw new Error('element has no box')
+  return Math.abs(a.y + a.height / 2 - (b.y + b.height / 2))
 }
 
 /** Taps an add-photo tile, answers Taro's 拍摄/从相册选择 sheet with the album, and hands the file to the picker. */
@@ -61,7 +77,7 @@ async function pickPhoto(page: Page, addLabel: string, file: string): Promise<vo
 async function followProgressToDetail(page: Page, name: string): Promise<string> {
   await waitForRoute(page, '/package-create/progress/index')
   await visible(page, '.prog-title', /排队中|AI 正在创作/).waitFor({ timeout: WAIT_MS })
-  await shots.shot(page, `${name}-progress-running`)
+  await snap(page, `${name}-progress-running`)
   await page.waitForFunction(() => location.hash.startsWith('#/package-works/detail/index'), undefined, { timeout: GENERATION_MS })
   await visible(page, '.detail-img img').waitFor({ timeout: WAIT_MS })
   expect(await brokenImages(page)).toEqual([])
@@ -76,8 +92,9 @@ beforeAll(async () => {
   personPng = path.join(files.dir, 'person.png')
   writeFileSync(garmentPng, await createFixtureGarment())
   writeFileSync(personPng, await createFixturePerson())
-  // The local provider takes a moment per job so the running state is on screen before it completes.
-  pc = await startPreviewCloud({ AIPHOTO_LOCAL_PROVIDER_DELAY_MS: '1500' })
+  // The local provider takes a moment per job so the running state is on screen before it completes. Prices are
+  // not the defaults, so any copy of them in the app (instead of photography/getPricing) shows up as a failure.
+  pc = await startPreviewCloud({ AIPHOTO_LOCAL_PROVIDER_DELAY_MS: '1500', AIPHOTO_PRICE_PHOTOGRAPHY: '25', AIPHOTO_PRICE_FITTING: '35' })
   browser = await launchChromium()
 }, 60_000)
 
@@ -101,7 +118,7 @@ describe('H5 preview in Chromium', () => {
     'a new user: dev login → 服装摄影 → progress → detail → 收藏 → 作品/收藏 → 签到 ×2 → 充值 via checkout → 记录',
     async () => {
       const page = await openApp()
-      await shots.shot(page, 'login')
+      await snap(page, 'login')
       const token = await login(page, '小林')
 
       // Home: scenes from the gateway, balance chip = the signup bonus.
@@ -112,7 +129,7 @@ describe('H5 preview in Chromium', () => {
       expect(startCredits).toBeGreaterThan(0)
       expect(await waitForText(page, '.credits-chip', (t) => t.endsWith(String(startCredits)), 'the balance chip')).toContain(String(startCredits))
       expect(await brokenImages(page)).toEqual([])
-      await shots.shot(page, 'home')
+      await snap(page, 'home')
 
       // 服装摄影: upload the garment, pick the second scene, generate one image.
       await tap(page, '.entry-photo')
@@ -127,7 +144,7 @@ describe('H5 preview in Chromium', () => {
       const pricing = await api<{ photography_per_image: number; fitting_per_image: number }>(token, 'photography/getPricing')
       expect(await textOf(page, '.cost-num')).toBe(String(pricing.photography_per_image))
       expect(await brokenImages(page)).toEqual([])
-      await shots.shot(page, 'photography-ready')
+      await snap(page, 'photography-ready')
       await tap(page, '.cost-btn', '立即生成')
 
       const workId = await followProgressToDetail(page, 'photography')
@@ -135,14 +152,14 @@ describe('H5 preview in Chromium', () => {
       expect(afterGenerate).toBe(startCredits - pricing.photography_per_image)
       const work = await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: workId })
       expect(work).toMatchObject({ status: 'completed', type: 'photography', scene_id: scene._id, image_count: 1, is_favorite: false })
-      await shots.shot(page, 'detail')
+      await snap(page, 'detail')
 
       // 收藏 on the detail page.
       await tap(page, 'taro-button-core', '☆ 收藏')
       await expectToast(page, '已收藏')
       await visible(page, 'taro-button-core', '★ 已收藏').waitFor({ timeout: WAIT_MS })
       expect((await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: workId })).is_favorite).toBe(true)
-      await shots.shot(page, 'detail-favourited')
+      await snap(page, 'detail-favourited')
 
       // 作品 → 收藏 tab lists it. (H5 has no navigation bar back button here: the browser's back goes home.)
       await page.goBack()
@@ -156,13 +173,15 @@ describe('H5 preview in Chromium', () => {
       const favourites = (await api<{ items: WorkSummary[] }>(token, 'api/listWorks', { tab: 'favorite' })).items
       expect(favourites.map((w) => w._id)).toEqual([workId])
       expect(await brokenImages(page)).toEqual([])
-      await shots.shot(page, 'works-favourites')
+      await snap(page, 'works-favourites')
 
       // 我的 → 签到 once (+N), then again (已签到, no change).
       await tap(page, '.weui-tabbar__label', '我的')
       await waitForRoute(page, '/pages/mine/index')
       await waitForText(page, '.wallet-num', (t) => t === String(afterGenerate), 'the balance on 我的')
-      await shots.shot(page, 'mine')
+      expect(await verticalOffset(visible(page, '.mine-name input'), visible(page, '.mine-name'))).toBeLessThanOrEqual(2)
+      expect(await visible(page, '.mine-name input').inputValue()).toBe('小林')
+      await snap(page, 'mine')
       await tap(page, '.checkin taro-button-core', '签到')
       const checkinToast = await expectToast(page, /^签到 \+\d+$/)
       await visible(page, '.checkin taro-button-core', '今日已签').waitFor({ timeout: WAIT_MS })
@@ -171,7 +190,7 @@ describe('H5 preview in Chromium', () => {
       const awarded = afterCheckin - afterGenerate
       expect(checkinToast).toBe(`签到 +${awarded}`)
       await waitForText(page, '.wallet-num', (t) => t === String(afterCheckin), 'the balance after 签到')
-      await shots.shot(page, 'mine-checked-in')
+      await snap(page, 'mine-checked-in')
       await tap(page, '.checkin taro-button-core', '今日已签')
       await expectToast(page, '今天已经签到过了')
       expect(await gateway(pc.origin, token, 'payment/dailyCheckin')).toMatchObject({ success: false, code: 'ALREADY_CHECKED_IN' })
@@ -186,20 +205,21 @@ describe('H5 preview in Chromium', () => {
       await tap(page, '.pkg', `¥${(pkg.price_fen / 100).toFixed(pkg.price_fen % 100 === 0 ? 0 : 2)}`)
       await visible(page, '.pkg-on', String(pkg.credits)).waitFor({ timeout: WAIT_MS })
       await waitForText(page, '.recharge-balance', (t) => t === String(afterCheckin), 'the balance on 充值')
-      await shots.shot(page, 'recharge')
+      await waitForText(page, '.recharge-head .faint', (t) => t === `服装摄影 ${pricing.photography_per_image} 积分/张 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次`, 'the prices on 充值')
+      await snap(page, 'recharge')
       await tap(page, '.action-bar taro-button-core', '立即支付')
       await page.waitForURL((u) => u.pathname === '/dev/checkout', { timeout: WAIT_MS })
       const outTradeNo = new URL(page.url()).searchParams.get('out_trade_no')!
       await page.locator('#pay').waitFor({ timeout: WAIT_MS })
       expect(await page.locator('.amount').innerText()).toBe(`¥${(pkg.price_fen / 100).toFixed(2)}`)
-      await shots.shot(page, 'checkout')
+      await snap(page, 'checkout')
       await page.locator('#pay').click()
       await page.waitForURL((u) => u.pathname === '/' && u.hash.startsWith('#/package-account/recharge/index'), { timeout: WAIT_MS })
       await expectToast(page, `到账 ${pkg.credits} 积分`)
       const afterRecharge = afterCheckin + pkg.credits
       await waitForText(page, '.recharge-balance', (t) => t === String(afterRecharge), 'the balance after paying')
       expect(await creditsOf(token)).toBe(afterRecharge)
-      await shots.shot(page, 'recharge-paid')
+      await snap(page, 'recharge-paid')
 
       // Exactly once: a replayed notification and a reload of the return page change nothing.
       const replay = await fetch(`${pc.origin}/api/dev/pay/notify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ out_trade_no: outTradeNo }) })
@@ -219,13 +239,13 @@ describe('H5 preview in Chromium', () => {
       await rechargeRow.waitFor({ timeout: WAIT_MS })
       expect(await rechargeRow.innerText()).toMatch(new RegExp(`\\+${pkg.credits}[\\s\\S]*已到账`))
       expect(await page.locator('.rec').locator('visible=true').count()).toBe(1)
-      await shots.shot(page, 'records-recharge')
+      await snap(page, 'records-recharge')
       await tap(page, '.tab', '消费记录')
       const consumeRow = visible(page, '.rec', `-${pricing.photography_per_image}`)
       await consumeRow.waitFor({ timeout: WAIT_MS })
       expect(await consumeRow.innerText()).toContain(`余额 ${afterGenerate}`)
       expect(await page.locator('.rec').locator('visible=true').count()).toBe(1)
-      await shots.shot(page, 'records-consume')
+      await snap(page, 'records-consume')
     },
     150_000,
   )
@@ -246,7 +266,7 @@ describe('H5 preview in Chromium', () => {
       await tap(page, '.chip', '外套')
       expect(await textOf(page, '.cost-num')).toBe(String(pricing.fitting_per_image))
       expect(await brokenImages(page)).toEqual([])
-      await shots.shot(page, 'fitting-ready')
+      await snap(page, 'fitting-ready')
       await tap(page, '.cost-btn', '立即生成')
       const workId = await followProgressToDetail(page, 'fitting')
       const work = await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: workId })
@@ -254,7 +274,7 @@ describe('H5 preview in Chromium', () => {
       expect(work.parameters).toMatchObject({ garment_type: 'outerwear' })
       expect(await creditsOf(token)).toBe(before - pricing.fitting_per_image)
       expect(await textOf(page, '.detail-type')).toBe('虚拟试衣')
-      await shots.shot(page, 'fitting-detail')
+      await snap(page, 'fitting-detail')
     },
     120_000,
   )
@@ -276,7 +296,7 @@ describe('H5 preview in Chromium', () => {
       expect(await creditsOf(token)).toBe(before)
       expect(await textOf(page, '.recharge-balance')).toBe(String(before))
       expect((await api<{ status: string }>(token, 'payment/getOrder', { out_trade_no: outTradeNo })).status).toBe('pending')
-      await shots.shot(page, 'recharge-cancelled')
+      await snap(page, 'recharge-cancelled')
     },
     60_000,
   )

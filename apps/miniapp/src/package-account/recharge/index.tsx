@@ -5,6 +5,7 @@ import type { CreditPackage } from '@aiphoto/contract'
 import { errorMessage } from '@aiphoto/client'
 import { api } from '../../services/api'
 import { ensureSession, setCredits, useProfile } from '../../services/session'
+import { usePricing } from '../../services/pricing'
 import { formatFen, toastError, toastSuccess, toastText } from '../../services/ui'
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView } from '../../components/state-view'
@@ -33,6 +34,7 @@ async function confirmOrder(outTradeNo: string): Promise<boolean> {
 export default function Recharge() {
   const { params } = useRouter()
   const profile = useProfile()
+  const pricing = usePricing()
   const [packages, setPackages] = useState<CreditPackage[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [selected, setSelected] = useState<string | null>(null)
@@ -105,7 +107,10 @@ export default function Recharge() {
       <View className='recharge-head'>
         <View className='muted'>当前积分</View>
         <View className='recharge-balance'>{profile?.credits ?? '--'}</View>
-        <View className='faint'>服装摄影 20 积分/张 · 虚拟试衣 30 积分/次</View>
+        {/* The server's prices (photography/getPricing), not a copy: they are configurable. */}
+        <View className='faint'>
+          {pricing ? `服装摄影 ${pricing.photography_per_image} 积分/张 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次` : '\u00a0'}
+        </View>
       </View>
       {error ? (
         <ErrorView message={error} onRetry={load} />
