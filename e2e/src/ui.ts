@@ -34,7 +34,8 @@ export async function expectToast(page: Page, text: string | RegExp, timeout = W
 
 /** Waits until the current page's hash route starts with `route` (e.g. '/pages/mine/index'). */
 export async function waitForRoute(page: Page, route: string): Promise<void> {
-  await page.waitForFunction((r) => decodeURIComponent(location.hash.slice(1)).startsWith(r), route, { timeout: WAIT_MS })
+  // String expressions (not functions) here and below: this module is also compiled without the DOM lib (bench).
+  await page.waitForFunction(`decodeURIComponent(location.hash.slice(1)).startsWith(${JSON.stringify(route)})`, undefined, { timeout: WAIT_MS })
 }
 
 /** Text of the first visible match, trimmed. */
@@ -75,7 +76,7 @@ export async function brokenImages(page: Page): Promise<string[]> {
 
 /** The H5 dev session token Taro stored (setStorageSync wraps values as {"data": ...}). */
 export async function storedToken(page: Page): Promise<string> {
-  const raw = await page.evaluate(() => localStorage.getItem('aiphoto.token'))
+  const raw = (await page.evaluate(`localStorage.getItem('aiphoto.token')`)) as string | null
   const token = raw ? (JSON.parse(raw) as { data?: unknown }).data : null
   if (typeof token !== 'string' || !token) throw new Error('no dev token in localStorage')
   return token
