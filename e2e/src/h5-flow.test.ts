@@ -161,8 +161,8 @@ describe('H5 preview in Chromium', () => {
       expect((await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: workId })).is_favorite).toBe(true)
       await snap(page, 'detail-favourited')
 
-      // 作品 → 收藏 tab lists it. (H5 has no navigation bar back button here: the browser's back goes home.)
-      await page.goBack()
+      // Back home with the navigation bar's back button, then 作品 → 收藏 lists it.
+      await tap(page, '.taro-navigation-bar-back')
       await waitForRoute(page, '/pages/index/index')
       await tap(page, '.weui-tabbar__label', '作品')
       await waitForRoute(page, '/pages/works/index')
@@ -230,8 +230,12 @@ describe('H5 preview in Chromium', () => {
       const order = await api<{ status: string; credits: number }>(token, 'payment/getOrder', { out_trade_no: outTradeNo })
       expect(order).toMatchObject({ status: 'paid', credits: pkg.credits })
 
-      // 记录: the recharge and the consume entry. The checkout left the app, so 我的 is opened afresh.
-      await page.goto(`${pc.origin}/#/pages/mine/index`)
+      // 记录: the recharge and the consume entry. The checkout page left the app, so the recharge page is the only one
+      // on the stack and the navigation bar offers home instead of back.
+      await tap(page, '.taro-navigation-bar-home')
+      await waitForRoute(page, '/pages/index/index')
+      await tap(page, '.weui-tabbar__label', '我的')
+      await waitForRoute(page, '/pages/mine/index')
       await waitForText(page, '.wallet-num', (t) => t === String(afterRecharge), 'the balance on 我的 after paying')
       await tap(page, '.menu-item', '充值与消费记录')
       await waitForRoute(page, '/package-account/records/index')

@@ -20,6 +20,9 @@ export default defineAppConfig({
     navigationBarBackgroundColor: '#FFFFFF',
     navigationBarTitleText: 'AI摄影师',
     navigationBarTextStyle: 'black',
+    // The mini-program's default; Taro H5 draws its navigation bar (title + back on sub-pages) only when this is set
+    // explicitly, and without it H5 sub-pages (detail, recharge, records) had no way back but the browser's.
+    navigationStyle: 'default',
   },
   tabBar: {
     color: '#8A8F9C',
