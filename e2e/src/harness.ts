@@ -42,7 +42,7 @@ export async function startPreviewCloud(extraEnv: Record<string, string> = {}): 
   if (!existsSync(path.join(h5Dir, 'index.html'))) {
     throw new Error(`H5 build missing at ${h5Dir}: run \`pnpm --filter @aiphoto/miniapp build:h5\` (turbo's test task does)`)
   }
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'aiphoto-e2e-'))
+  const root = mkdtempSync(path.join(tmpdir(), 'aiphoto-e2e-'))
   const logger = memoryLogger()
   // The port is picked first and then bound; another process taking it in between is possible but the retry
   // below makes that harmless.
@@ -50,6 +50,8 @@ export async function startPreviewCloud(extraEnv: Record<string, string> = {}): 
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort()
     const origin = `http://127.0.0.1:${port}`
+    // A data dir per attempt: a failed start leaves its runtime's database open.
+    const dataDir = path.join(root, `attempt-${attempt}`)
     try {
       const cloud = await startLocalCloud(
         {
@@ -69,7 +71,7 @@ export async function startPreviewCloud(extraEnv: Record<string, string> = {}): 
         logs: logger.lines,
         async stop() {
           await cloud.stop()
-          rmSync(dataDir, { recursive: true, force: true })
+          rmSync(root, { recursive: true, force: true })
         },
       }
     } catch (err) {
@@ -77,7 +79,7 @@ export async function startPreviewCloud(extraEnv: Record<string, string> = {}): 
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') break
     }
   }
-  rmSync(dataDir, { recursive: true, force: true })
+  rmSync(root, { recursive: true, force: true })
   throw lastError
 }
 
