@@ -16,7 +16,7 @@ fi
 # pnpm ignores nodedir in .npmrc, so it must come from the environment.
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 stamp=node_modules/.bootstrap-stamp
-lockhash=$(cat pnpm-lock.yaml package.json pnpm-workspace.yaml */*/package.json bench/package.json 2>/dev/null | sha1sum | cut -d' ' -f1)
+lockhash=$(cat pnpm-lock.yaml package.json pnpm-workspace.yaml */*/package.json */package.json 2>/dev/null | sha1sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lockhash" ]; then
   echo "[bootstrap] pnpm install"
   if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile; else pnpm install; fi
