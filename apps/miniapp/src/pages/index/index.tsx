@@ -64,8 +64,8 @@ export default function Home() {
       <View className='home-hero'>
         <View className='row between'>
           <View className='col'>
-            <View className='home-title'>AI摄影师</View>
-            <View className='home-sub'>上传服装，一键生成商拍大片</View>
+            <View className='home-title'>一键出商拍大片</View>
+            <View className='home-sub'>上传服装平铺图，AI 帮你拍摄与试穿</View>
           </View>
           <CreditsChip credits={profile?.credits} onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })} />
         </View>

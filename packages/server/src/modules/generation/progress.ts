@@ -19,7 +19,7 @@ function stageOf(t: TaskDoc): { stage: string; progress: number } {
       return t.attempts > 0 ? { stage: '生成遇到问题，正在重试', progress: 5 } : { stage: '排队中', progress: 0 }
     case 'processing':
       if (!t.provider_task_id) return { stage: '正在提交生成任务', progress: Math.max(5, t.progress ?? 5) }
-      return { stage: (t.progress ?? 0) >= 85 ? '即将完成' : 'AI 正在生成', progress: Math.min(95, Math.max(10, t.progress ?? 10)) }
+      return { stage: (t.progress ?? 0) >= 85 ? '正在保存作品' : '模型绘制中，请稍候', progress: Math.min(95, Math.max(10, t.progress ?? 10)) }
     case 'completed':
       return { stage: (t.refunded ?? 0) > 0 ? '已完成（部分生成，差额已退回）' : '已完成', progress: 100 }
     case 'failed':

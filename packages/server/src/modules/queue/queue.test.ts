@@ -68,7 +68,7 @@ describe('providers: failover and circuit breaker', () => {
     const res = await gw.as('bob').ok('fitting/generate', { person_image: person, garment_image: garment })
     // One step at a time (getProgress never waits): submit → running, then polls once the poll is due.
     const first = await gw.as('bob').ok('photography/getProgress', { task_id: res.task_id })
-    expect(first).toMatchObject({ status: 'processing', stage: 'AI 正在生成' })
+    expect(first).toMatchObject({ status: 'processing', stage: '模型绘制中，请稍候' })
     expect((await taskDoc(gw, res.task_id)).provider_task_id).toBeTruthy()
     for (let i = 0; i < 6 && (await taskDoc(gw, res.task_id)).status !== 'completed'; i++) {
       gw.clock.advance(101)
