@@ -1,5 +1,6 @@
 /** Cursor paging for lists: first page, next page on reaching the bottom, refresh on pull-down. */
 import { useCallback, useRef, useState } from 'react'
+import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { errorMessage } from '@aiphoto/client'
 import { toastError } from '../services/ui'
 
@@ -61,4 +62,14 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
   }, [cursor, fetchPage])
 
   return { items, setItems, hasMore: cursor !== null, status, error, loaded, reload, loadMore }
+}
+
+/** Wires a paged list to its page's gestures: pull-down refreshes, reaching the bottom loads the next page. */
+export function useListGestures(list: { reload(): Promise<void>; loadMore(): Promise<void> }): void {
+  usePullDownRefresh(() => {
+    void list.reload().finally(() => Taro.stopPullDownRefresh())
+  })
+  useReachBottom(() => {
+    void list.loadMore()
+  })
 }

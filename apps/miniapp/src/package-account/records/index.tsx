@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react'
 import { View } from '@tarojs/components'
-import Taro, { usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
+import { useRouter } from '@tarojs/taro'
 import type { ActionOutput } from '@aiphoto/contract'
 import { api } from '../../services/api'
 import { ensureSession } from '../../services/session'
 import { formatDate, formatFen } from '../../services/ui'
-import { usePaged } from '../../hooks/use-paged'
+import { useListGestures, usePaged } from '../../hooks/use-paged'
 import { Tabs } from '../../components/tabs'
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView, StateView } from '../../components/state-view'
@@ -44,12 +44,7 @@ export default function Records() {
     void list.reload()
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [tab])
-  usePullDownRefresh(() => {
-    void list.reload().finally(() => Taro.stopPullDownRefresh())
-  })
-  useReachBottom(() => {
-    void list.loadMore()
-  })
+  useListGestures(list)
 
   return (
     <View className='pg'>

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react'
 import { View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import Taro, { useDidShow } from '@tarojs/taro'
 import type { WorkSummary } from '@aiphoto/contract'
 import { api } from '../../services/api'
 import { ensureSession } from '../../services/session'
-import { usePaged } from '../../hooks/use-paged'
+import { useListGestures, usePaged } from '../../hooks/use-paged'
 import { Tabs } from '../../components/tabs'
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView, StateView } from '../../components/state-view'
@@ -45,12 +45,7 @@ export default function Works() {
   useDidShow(() => {
     if (list.loaded) void list.reload()
   })
-  usePullDownRefresh(() => {
-    void list.reload().finally(() => Taro.stopPullDownRefresh())
-  })
-  useReachBottom(() => {
-    void list.loadMore()
-  })
+  useListGestures(list)
 
   return (
     <View className='pg'>
