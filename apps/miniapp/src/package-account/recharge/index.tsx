@@ -15,6 +15,19 @@ import { pressState } from '../../components/press-state'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/**
+ * WeChat does not allow selling virtual goods (credits) through wx.requestPayment in a mini-program on iOS, so on
+ * iOS the page explains where credits come from instead of offering a purchase (see docs/deploy.md).
+ */
+function isIosMiniProgram(): boolean {
+  if (process.env.TARO_ENV !== 'weapp') return false
+  try {
+    return /ios/i.test(Taro.getSystemInfoSync().platform)
+  } catch {
+    return false
+  }
+}
+
 /** Asks for the order until it is paid (the provider's notification may lag the payment by a moment). */
 async function confirmOrder(outTradeNo: string): Promise<boolean> {
   for (let i = 0; i < 5; i++) {
@@ -67,9 +80,11 @@ export default function Recharge() {
     if (pendingNo) void ensureSession().then(() => confirmOrder(pendingNo)).catch(toastError)
   })
 
+  const iosBlocked = isIosMiniProgram()
+
   async function pay() {
     const pkg = packages?.find((p) => p.id === selected)
-    if (!pkg || paying) return
+    if (!pkg || paying || iosBlocked) return
     setPaying(true)
     try {
       const order = await api.payment.createOrder({ package_id: pkg.id })
@@ -132,10 +147,13 @@ export default function Recharge() {
         </View>
       )}
       <View className='section faint recharge-note'>积分用于生成图片，充值后不可退款。生成失败或取消会自动退回积分。</View>
+      {iosBlocked ? (
+        <View className='section faint recharge-note'>由于微信平台规定，iOS 设备暂不支持购买积分。你可以通过每日签到、邀请好友获得积分，或在安卓设备上充值。</View>
+      ) : null}
       <View className='action-bar-spacer' />
       <View className='action-bar'>
-        <Button className='btn' {...pressState({ busy: paying, disabled: !current })} onClick={pay}>
-          {current ? `立即支付 ¥${formatFen(current.price_fen)}` : '请选择套餐'}
+        <Button className='btn' {...pressState({ busy: paying, disabled: !current || iosBlocked })} onClick={pay}>
+          {iosBlocked ? 'iOS 暂不支持购买' : current ? `立即支付 ¥${formatFen(current.price_fen)}` : '请选择套餐'}
         </Button>
       </View>
     </View>
