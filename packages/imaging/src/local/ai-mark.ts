@@ -57,6 +57,17 @@ export function renderAiMark(longSide: number): Promise<{ input: Buffer; width: 
   return hit
 }
 
+/**
+ * The implicit label that travels with the file (China's rules for AI-generated content ask for an explicit,
+ * visible mark AND one in the file's metadata): EXIF ImageDescription/Software on every JPEG we produce.
+ */
+export const AIGC_EXIF = {
+  IFD0: {
+    ImageDescription: 'AIGC: AI-generated image (AI生成) by AI Photographer',
+    Software: 'AI Photographer',
+  },
+} as const
+
 /** Where the label goes: bottom-right corner with a margin proportional to the image. */
 export async function aiMarkOverlay(width: number, height: number): Promise<OverlayOptions> {
   const mark = await renderAiMark(Math.max(width, height))
@@ -76,6 +87,7 @@ export async function addAiMark(bytes: Buffer): Promise<{ bytes: Buffer; content
   const out = await sharp(await img.toBuffer())
     .flatten({ background: '#ffffff' })
     .composite([await aiMarkOverlay(width, height)])
+    .withExif(AIGC_EXIF)
     .jpeg({ quality: 90 })
     .toBuffer()
   return { bytes: out, contentType: 'image/jpeg' }

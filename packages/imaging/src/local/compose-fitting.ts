@@ -6,7 +6,7 @@
  */
 import sharp, { type OverlayOptions } from 'sharp'
 import { createSeededRandom } from '../seeded-random'
-import { aiMarkOverlay } from './ai-mark'
+import { AIGC_EXIF, aiMarkOverlay } from './ai-mark'
 import { renderBackdrop, type BackdropLayout } from './backdrop'
 import type { CompositionRequest } from './compose-photography'
 import { trimSubject, type Subject } from './cutout'
@@ -79,7 +79,7 @@ export async function composeFitting(person: Subject, garment: Subject, req: Com
   const g = placeLayer(garmentLayer, lx + Math.round(gx), ly + Math.round(gy), W, H)
   if (g) overlays.push(g)
   overlays.push(mark)
-  return backdrop.composite(overlays).jpeg({ quality: req.quality ?? 86 }).toBuffer()
+  return backdrop.composite(overlays).withExif(AIGC_EXIF).jpeg({ quality: req.quality ?? 86 }).toBuffer()
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import sharp, { type OverlayOptions } from 'sharp'
 import { createSeededRandom } from '../seeded-random'
-import { aiMarkOverlay } from './ai-mark'
+import { AIGC_EXIF, aiMarkOverlay } from './ai-mark'
 import { renderBackdrop, type BackdropLayout } from './backdrop'
 import type { Subject } from './cutout'
 import { gradeLayer, placeLayer, shadowOf, transformLayer } from './layers'
@@ -94,6 +94,7 @@ export async function composePhotography(garment: Subject, req: CompositionReque
   overlays.push(mark)
   return backdrop
     .composite(overlays)
+    .withExif(AIGC_EXIF)
     .jpeg({ quality: req.quality ?? 86, mozjpeg: false, chromaSubsampling: '4:2:0' })
     .toBuffer()
 }

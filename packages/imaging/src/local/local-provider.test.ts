@@ -2,6 +2,7 @@ import type { GenerationJob, ProviderImage, ProviderOutcome } from '@aiphoto/run
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createFixtureGarment, createFixturePerson } from '../fixtures'
+import { addAiMark } from './ai-mark'
 import { createLocalProvider, localProviderOptionsFromEnv } from './local-provider'
 
 let garment: Buffer
@@ -102,6 +103,19 @@ describe('local provider: photography', () => {
     expect(Math.min(...corner)).toBeLessThan(140)
     expect(Math.max(...corner)).toBeGreaterThan(200)
     expect(range(open)).toBeLessThan(60)
+  })
+
+  it('labels every file as AI-generated in its metadata too (implicit label), photography and try-on', async () => {
+    const photo = bytesOf(await createLocalProvider().submit(job({})))
+    const fitting = bytesOf(await createLocalProvider().submit(job({ kind: 'fitting', inputs: { garments: [garment], person } })))
+    for (const img of [...photo, ...fitting]) {
+      const { exif } = await sharp(img).metadata()
+      expect(exif?.toString('latin1')).toContain('AIGC: AI-generated image')
+    }
+    // A remote provider's result gets both labels when the worker stores it.
+    const remote = await sharp({ create: { width: 300, height: 400, channels: 3, background: '#8899aa' } }).jpeg().toBuffer()
+    const marked = await addAiMark(remote)
+    expect((await sharp(marked.bytes).metadata()).exif?.toString('latin1')).toContain('AIGC: AI-generated image')
   })
 
   it('fails without retry when the garment is missing', async () => {
