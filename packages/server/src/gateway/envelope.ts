@@ -1,5 +1,6 @@
 /** Turns anything thrown into the error envelope; INTERNAL never carries a stack or an SDK message. */
 import { ERROR_MESSAGES, type ErrorEnvelope } from '@aiphoto/contract'
+import { isTransactionConflictError } from '@aiphoto/runtime'
 import * as z from 'zod'
 import { AppError } from '../errors'
 
@@ -9,6 +10,9 @@ export function toErrorEnvelope(err: unknown): ErrorEnvelope {
     if (err.details !== undefined) env.details = err.details
     return env
   }
+  // CloudBase resolves contention on one document (e.g. a burst of debits by one user) with transaction conflicts;
+  // when runTransaction's retries are spent the caller may simply try again, which CONFLICT says.
+  if (isTransactionConflictError(err)) return { success: false, code: 'CONFLICT', message: ERROR_MESSAGES.CONFLICT }
   if (err instanceof z.ZodError) {
     return { success: false, code: 'VALIDATION_FAILED', message: ERROR_MESSAGES.VALIDATION_FAILED, details: { issues: zodIssues(err) } }
   }

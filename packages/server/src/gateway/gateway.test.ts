@@ -55,6 +55,9 @@ describe('gateway main(event, context)', () => {
           throw new AppError('CONFLICT', '冲突了', { why: 'test' })
         },
         'scene/getScenes': async () => ({ items: 'not-an-array' }) as never,
+        'payment/dailyCheckin': async () => {
+          throw Object.assign(new Error('[TransactionConflict] write conflict'), { code: 'DATABASE_TRANSACTION_CONFLICT' })
+        },
       },
     })
     const ctx = contextFor({ kind: 'user', openid: 'u1', source: 'test' })
@@ -65,6 +68,8 @@ describe('gateway main(event, context)', () => {
     // An output that breaks the contract is a server bug: INTERNAL, not malformed data.
     expect(await main({ $url: 'scene/getScenes' }, ctx)).toMatchObject({ success: false, code: 'INTERNAL' })
     expect(logger.lines.some((l) => l.includes('"unhandled"'))).toBe(true)
+    // Contention that outlived runTransaction's retries: the caller may retry.
+    expect(await main({ $url: 'payment/dailyCheckin' }, ctx)).toEqual({ success: false, code: 'CONFLICT', message: expect.any(String) })
     await rt.close()
   })
 
