@@ -1,6 +1,6 @@
 /**
  * Assembles the local runtime: the CloudBase database emulator on SQLite, disk storage with signed URLs,
- * the fake pay provider, the notifications outbox, the in-process worker loop and context identity.
+ * the fake pay provider, the message outbox, the in-process worker loop and context identity.
  * Everything a laptop (or a test) needs to run the real gateway with no accounts or keys.
  */
 import { randomBytes } from 'node:crypto'

@@ -50,7 +50,8 @@ async function sendOnce(rt: Runtime, taskId: string, event: TaskEvent, now: Date
   if (existing) return outcomeOf(existing.result)
 
   const templateId = templateFor(rt, event)
-  const page = `pages/work-detail/index?id=${task.work_id}`
+  // The mini-program page the message opens: the work detail page (a sub-package of the Taro app).
+  const page = `package-works/detail/index?id=${task.work_id}`
   const data: Record<string, { value: string }> = {
     thing1: { value: TYPE_NAME[task.type] ?? '作品生成' },
     phrase2: { value: event === 'task_done' ? '生成完成' : '生成失败' },

@@ -141,6 +141,9 @@ describe('retries, failure and refunds', () => {
     expect(await credits(gw, 'alice')).toBe(100)
     const notes = (await gw.rt.db.collection('notifications').where({ task_id: res.task_id }).get()).data
     expect(notes.map((n: { event: string }) => n.event)).toEqual(['task_failed'])
+    // What the user received (the local outbox): one message, opening the work's detail page.
+    const outbox = (await gw.rt.db.collection('message_outbox').where({ user_openid: 'alice' }).get()).data
+    expect(outbox).toEqual([expect.objectContaining({ template_id: 'local-task_failed', page: `package-works/detail/index?id=${res.work_id}` })])
   })
 
   it('a non-retryable failure fails at once', async () => {
