@@ -5,7 +5,7 @@
  * shape (an envelope, or the payment callback reply) and that nothing crashes or hangs.
  */
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -89,7 +89,7 @@ describe('deployable cloudfunctions/gateway', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'aiphoto-gateway-deploy-'))
     cpSync(FUNCTION_DIR, dir, { recursive: true, filter: (src) => !src.includes('node_modules') })
     // Test the artifact turbo built; build into the copy when there is none (a bare `vitest run`).
-    if (!existsSync(path.join(dir, 'index.js'))) await buildGateway({ outfile: path.join(dir, 'index.js') })
+    if (!existsSync(path.join(dir, 'index.js')) || !existsSync(path.join(dir, 'providers.js'))) await buildGateway({ outfile: path.join(dir, 'index.js') })
     const install = spawnSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], {
       cwd: dir,
       encoding: 'utf8',
@@ -102,7 +102,8 @@ describe('deployable cloudfunctions/gateway', () => {
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('ships only the bundle, the manifest and the trigger config, and depends on wx-server-sdk and sharp alone', () => {
+  it('ships only the bundle (index.js + providers.js), the manifest and the trigger config, and depends on wx-server-sdk and sharp alone', () => {
+    expect(readdirSync(dir).filter((f) => f !== 'node_modules').sort()).toEqual(['config.json', 'index.js', 'package.json', 'providers.js'])
     const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> }
     expect(pkg.main).toBe('index.js')
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['sharp', 'wx-server-sdk'])
@@ -112,6 +113,25 @@ describe('deployable cloudfunctions/gateway', () => {
     expect(existsSync(path.join(dir, 'node_modules/wx-server-sdk/package.json'))).toBe(true)
     expect(readFileSync(path.join(dir, 'index.js'), 'utf8')).not.toMatch(/require\("(better-sqlite3|@cloudbase\/database)"\)/)
   })
+
+  it('generates a marked image with the installed sharp through providers.js (the first generation of an instance)', () => {
+    const script = `
+      const sharp = require('sharp')
+      const { createProviderFactory } = require('./providers.js')
+      ;(async () => {
+        const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="800"><rect width="600" height="800" fill="#f4f4f4"/><path d="M150 150 L250 100 L350 100 L450 150 L500 300 L420 320 L420 700 L180 700 L180 320 L100 300 Z" fill="#2d6cdf"/></svg>'
+        const garment = await sharp(Buffer.from(svg)).jpeg().toBuffer()
+        const provider = createProviderFactory({})({ id: 'local', provider: 'local', api_name: 'compositor', endpoint: 'local:compositor', headers: {}, default_params: {} })
+        const out = await provider.submit({ kind: 'photography', inputs: { garments: [garment] }, inputUrls: { garments: [] }, prompt: 'p', negativePrompt: '', count: 1, aspectRatio: '3:4', scene: { id: 's', name: 's', category: 'studio', parameters: { backdrop: 'white' } }, options: {} })
+        const img = out.images[0].bytes
+        const meta = await sharp(img).metadata()
+        process.stdout.write('@@OUT@@' + JSON.stringify({ state: out.state, format: meta.format, height: meta.height, aigc: String(meta.exif).includes('AIGC') }) + '\\n')
+      })().catch((e) => { process.stdout.write('@@OUT@@' + JSON.stringify({ error: String(e && e.message) }) + '\\n') })`
+    const run = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', timeout: 50_000, env: { PATH: process.env.PATH ?? '' } })
+    const line = (run.stdout ?? '').split('\n').find((l) => l.startsWith('@@OUT@@'))
+    expect(line, run.stderr).toBeDefined()
+    expect(JSON.parse(line!.slice('@@OUT@@'.length))).toEqual({ state: 'succeeded', format: 'jpeg', height: 1024, aigc: true })
+  }, 60_000)
 
   it('answers every platform event with an envelope or the callback reply, with the cloud unreachable', () => {
     const { answers, ms } = invoke({ ...PLATFORM_ENV, AIPHOTO_SECRET_KEY: SECRET }, ['action', 'unknown', 'prototypeKey', 'timer', 'payment', 'notAnObject'])
