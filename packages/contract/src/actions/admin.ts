@@ -64,11 +64,18 @@ export const adminActions = {
   'admin/auditCredits': defineAction({
     url: 'admin/auditCredits',
     access: 'admin',
-    summary: 'Recomputes every balance from the ledger and lists mismatches.',
-    input: z.strictObject({}),
+    summary: 'Recomputes balances from the ledger and lists mismatches; resumable (a cloud call has ~60 s).',
+    input: z.strictObject({
+      /** Continue after this openid (the previous call's `next_after`). */
+      after: openidSchema.optional(),
+      /** Stop after this many users (default: as many as fit in ~40 s). */
+      max_users: z.number().int().min(1).max(1_000_000).optional(),
+    }),
     output: z.object({
       users_checked: z.number().int(),
       mismatches: z.array(z.object({ openid: z.string(), credits, ledger_sum: credits })),
+      /** Where to continue, or null when every user has been checked. */
+      next_after: z.string().nullable(),
     }),
   }),
   'admin/getUser': defineAction({

@@ -17,7 +17,7 @@ describe('admin/auditCredits', () => {
 
     const admin = gw.as('openid-admin')
     await admin.ok('user/register', {})
-    expect(await admin.ok('admin/auditCredits', {})).toEqual({ users_checked: 231, mismatches: [] })
+    expect(await admin.ok('admin/auditCredits', {})).toEqual({ users_checked: 231, mismatches: [], next_after: null })
 
     gw.clock.advance(1000)
     // Corrupt two balances behind the ledger's back (as a buggy script or a console edit would).
@@ -29,16 +29,31 @@ describe('admin/auditCredits', () => {
       { openid: 'u005', credits: 9999, ledger_sum: 100 - 3 * 5 },
       { openid: 'u217', credits: 0, ledger_sum: 100 },
     ])
+    expect(result.next_after).toBeNull()
+
+    // Resumable: in slices of 40 users the calls cover everyone once and find the same mismatches.
+    const sliced: Array<{ openid: string }> = []
+    let after: string | null | undefined
+    let checked = 0
+    let calls = 0
+    do {
+      const part = await admin.ok('admin/auditCredits', { max_users: 40, ...(after ? { after } : {}) })
+      checked += part.users_checked
+      sliced.push(...part.mismatches)
+      after = part.next_after
+      calls++
+    } while (after)
+    expect({ checked, calls, mismatches: sliced.map((m) => m.openid) }).toEqual({ checked: 231, calls: 6, mismatches: ['u005', 'u217'] })
     const logged = (await gw.rt.db.collection('logs').where({ kind: 'audit', action: 'admin/auditCredits' }).orderBy('created_at', 'asc').get()).data
-    expect(logged).toHaveLength(2)
-    expect(logged[1]).toMatchObject({ actor: 'openid-admin', after: { users_checked: 231, mismatches: 2 } })
+    expect(logged).toHaveLength(2 + 6)
+    expect(logged).toContainEqual(expect.objectContaining({ actor: 'openid-admin', after: { users_checked: 231, mismatches: 2 } }))
   })
 
   it('counts a user with no ledger entries as a sum of 0', async () => {
     gw = await createTestGateway()
     const now = gw.clock.now()
     await gw.rt.db.collection('users').add({ _id: 'legacy', openid: 'legacy', nickname: 'x', avatar_url: '', credits: 50, invite_code: 'LEGACY', invited_by: null, checkin_streak: 0, last_checkin_date: null, created_at: now, updated_at: now })
-    expect(await auditCredits(gw.rt)).toEqual({ users_checked: 1, mismatches: [{ openid: 'legacy', credits: 50, ledger_sum: 0 }] })
+    expect(await auditCredits(gw.rt)).toEqual({ users_checked: 1, mismatches: [{ openid: 'legacy', credits: 50, ledger_sum: 0 }], next_after: null })
   })
 
   it('is for admins only', async () => {

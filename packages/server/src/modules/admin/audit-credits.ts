@@ -2,8 +2,8 @@
  * `admin/auditCredits`: recomputes every balance from the ledger and lists the users whose `credits` differ from
  * the sum of their entries (the invariant `users.credits == sum(ledger.delta)`). Users are paged with a keyset on
  * `_id`; each page's ledger sums come from ONE grouped aggregate instead of a query per user.
- * NOTE: a cloud function has ~60 s; at roughly 1 ms per user locally this covers tens of thousands of users per
- * call. Beyond that it needs a resumable cursor (not in the contract yet).
+ * A cloud function has ~60 s, so one call stops after ~40 s (or `max_users`) and answers `next_after`; the
+ * operator calls again with it until it is null.
  */
 import type { Runtime } from '@aiphoto/runtime'
 import type { AuditLogDoc, UserDoc } from '../../data/documents'
@@ -15,7 +15,10 @@ const USERS_PER_PAGE = 100
 export interface AuditResult {
   users_checked: number
   mismatches: Array<{ openid: string; credits: number; ledger_sum: number }>
+  next_after: string | null
 }
+
+const TIME_BUDGET_MS = 40_000
 
 /** Sum of ledger deltas per openid, for a set of openids, in one aggregate call. */
 export async function ledgerSums(rt: Runtime, openids: string[]): Promise<Map<string, number>> {
@@ -37,13 +40,20 @@ export async function ledgerSums(rt: Runtime, openids: string[]): Promise<Map<st
   return sums
 }
 
-export async function auditCredits(rt: Runtime): Promise<AuditResult> {
+export async function auditCredits(rt: Runtime, opts: { after?: string | undefined; maxUsers?: number | undefined } = {}): Promise<AuditResult> {
   const _ = rt.db.command
-  const result: AuditResult = { users_checked: 0, mismatches: [] }
-  let after: string | null = null
+  const result: AuditResult = { users_checked: 0, mismatches: [], next_after: null }
+  const started = performance.now()
+  const maxUsers = opts.maxUsers ?? Number.POSITIVE_INFINITY
+  let after: string | null = opts.after ?? null
   for (;;) {
+    if (result.users_checked >= maxUsers || performance.now() - started > TIME_BUDGET_MS) {
+      result.next_after = after
+      break
+    }
     const where: object = after === null ? {} : { _id: _.gt(after) }
-    const res = must(await rt.db.collection('users').where(where).orderBy('_id', 'asc').limit(USERS_PER_PAGE).field({ _id: true, credits: true }).get()) as {
+    const pageSize = Math.min(USERS_PER_PAGE, maxUsers - result.users_checked)
+    const res = must(await rt.db.collection('users').where(where).orderBy('_id', 'asc').limit(pageSize).field({ _id: true, credits: true }).get()) as {
       data: Array<Pick<UserDoc, '_id' | 'credits'>>
     }
     const users = res.data
@@ -55,14 +65,14 @@ export async function auditCredits(rt: Runtime): Promise<AuditResult> {
     }
     result.users_checked += users.length
     after = users[users.length - 1]!._id
-    if (users.length < USERS_PER_PAGE) break
+    if (users.length < pageSize) break
   }
   return result
 }
 
 export const auditCreditsProcedures = defineProcedures({
-  'admin/auditCredits': async ({ rt, caller, requestId, now }) => {
-    const result = await auditCredits(rt)
+  'admin/auditCredits': async ({ rt, caller, requestId, now, input }) => {
+    const result = await auditCredits(rt, { after: input.after, maxUsers: input.max_users })
     const audit: AuditLogDoc = {
       _id: rt.ids.id(),
       kind: 'audit',
