@@ -9,7 +9,7 @@ import { usePricing } from '../../services/pricing'
 import { formatFen, toastError, toastSuccess, toastText } from '../../services/ui'
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView } from '../../components/state-view'
-import { savePendingOrder, takePendingOrder } from './pending-order'
+import { lastPackage, rememberPackage, savePendingOrder, takePendingOrder } from './pending-order'
 import './index.css'
 import { pressState } from '../../components/press-state'
 
@@ -58,7 +58,8 @@ export default function Recharge() {
     try {
       const res = await api.payment.packages()
       setPackages(res.items)
-      setSelected((s) => s ?? res.items.find((p) => p.tag)?.id ?? res.items[0]?.id ?? null)
+      const remembered = lastPackage()
+      setSelected((s) => s ?? res.items.find((p) => p.id === remembered)?.id ?? res.items.find((p) => p.tag)?.id ?? res.items[0]?.id ?? null)
     } catch (e) {
       setError(errorMessage(e))
     }
@@ -134,7 +135,10 @@ export default function Recharge() {
           {packages === null
             ? [0, 1, 2, 3].map((i) => <Skeleton key={i} className='pkg' height='220px' radius='20px' />)
             : packages.map((p) => (
-                <View key={p.id} className={`pkg ${p.id === selected ? 'pkg-on' : ''}`} onClick={() => setSelected(p.id)}>
+                <View key={p.id} className={`pkg ${p.id === selected ? 'pkg-on' : ''}`} onClick={() => {
+                    setSelected(p.id)
+                    rememberPackage(p.id)
+                  }}>
                   {p.tag ? <View className='pkg-tag'>{p.tag}</View> : null}
                   <View className='pkg-credits'>
                     {p.credits}

@@ -12,3 +12,15 @@ export function takePendingOrder(): string | null {
   Taro.removeStorageSync(KEY)
   return typeof v === 'string' && v ? v : null
 }
+
+const PACKAGE_KEY = 'aiphoto.lastPackage'
+
+/** The package the user picked last, so coming back from the checkout page keeps their choice. */
+export function rememberPackage(id: string): void {
+  Taro.setStorageSync(PACKAGE_KEY, id)
+}
+
+export function lastPackage(): string | null {
+  const v = Taro.getStorageSync(PACKAGE_KEY) as unknown
+  return typeof v === 'string' && v ? v : null
+}
