@@ -14,7 +14,9 @@ afterEach(async () => {
   await gw?.close()
 })
 
-const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../docs/samples')
+// The pictures the pipeline produced, for a person to look at: artifacts/samples (gitignored) on every run;
+// AIPHOTO_UPDATE_SAMPLES=1 refreshes the committed copies in docs/samples instead.
+const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..', process.env.AIPHOTO_UPDATE_SAMPLES === '1' ? 'docs/samples' : 'artifacts/samples')
 
 describe('photography/generate → worker → work', () => {
   it('charges per image, produces real stored JPEGs (long side ≥ 1024) and notifies', async () => {
