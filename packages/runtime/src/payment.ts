@@ -100,3 +100,21 @@ export class PaymentError extends Error {
 export function isPaymentError(error: unknown): error is PaymentError {
   return error instanceof PaymentError || (error instanceof Error && error.name === 'PaymentError' && 'code' in error)
 }
+
+/** WeChat Pay's `trade_state` values (cloudPay and API v3 share them) in the port's vocabulary. */
+const WECHAT_TRADE_STATES: Record<string, TradeState> = {
+  SUCCESS: 'SUCCESS',
+  NOTPAY: 'NOTPAY',
+  CLOSED: 'CLOSED',
+  REFUND: 'REFUND',
+  USERPAYING: 'USERPAYING',
+  PAYERROR: 'PAYERROR',
+  // NOTE: a revoked order can no longer be paid, which is what CLOSED means to the domain.
+  REVOKED: 'CLOSED',
+  // ACCEPT: received, waiting for the debit (deferred-debit scenarios) — still in flight.
+  ACCEPT: 'USERPAYING',
+}
+
+export function wechatTradeState(state: unknown): TradeState {
+  return (typeof state === 'string' && Object.prototype.hasOwnProperty.call(WECHAT_TRADE_STATES, state) && WECHAT_TRADE_STATES[state]) || 'UNKNOWN'
+}

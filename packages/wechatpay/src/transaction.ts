@@ -1,5 +1,5 @@
 /** The v3 transaction object (query answers and decrypted notifications) and its mapping onto the port's types. */
-import type { PaymentNotification, TradeQueryResult, TradeState } from '@aiphoto/runtime'
+import { wechatTradeState, type PaymentNotification, type TradeQueryResult, type TradeState } from '@aiphoto/runtime'
 import { parseRfc3339 } from './time'
 
 export interface V3Transaction {
@@ -15,21 +15,9 @@ export interface V3Transaction {
   amount?: { total?: number; payer_total?: number; currency?: string; payer_currency?: string }
 }
 
-const STATES: Record<string, TradeState> = {
-  SUCCESS: 'SUCCESS',
-  NOTPAY: 'NOTPAY',
-  CLOSED: 'CLOSED',
-  REFUND: 'REFUND',
-  USERPAYING: 'USERPAYING',
-  PAYERROR: 'PAYERROR',
-  // NOTE: a revoked order can no longer be paid, which is what CLOSED means to the domain.
-  REVOKED: 'CLOSED',
-  // ACCEPT: received, waiting for the debit (deferred-debit scenarios) — still in flight.
-  ACCEPT: 'USERPAYING',
-}
 
 export function mapTradeState(state: unknown): TradeState {
-  return (typeof state === 'string' && STATES[state]) || 'UNKNOWN'
+  return wechatTradeState(state)
 }
 
 export function isV3Transaction(value: unknown): value is V3Transaction {

@@ -3,7 +3,7 @@
  * overwrites `errCode` with 0 (its own success marker), so the WeChat Pay business code (`err_code`) is lost;
  * only `errCodeDes` survives. We recover the code from the description where we must act on it.
  */
-import type { TradeState } from '@aiphoto/runtime'
+import { wechatTradeState, type TradeState } from '@aiphoto/runtime'
 
 const DESCRIPTION_CODES: Array<[RegExp, string]> = [
   [/不存在/, 'ORDERNOTEXIST'],
@@ -21,20 +21,9 @@ export function businessErrorCode(res: Record<string, unknown>): string | undefi
   return undefined
 }
 
-const STATES: Record<string, TradeState> = {
-  SUCCESS: 'SUCCESS',
-  NOTPAY: 'NOTPAY',
-  CLOSED: 'CLOSED',
-  REFUND: 'REFUND',
-  USERPAYING: 'USERPAYING',
-  PAYERROR: 'PAYERROR',
-  // NOTE: a revoked order can no longer be paid, which is what CLOSED means to the domain.
-  REVOKED: 'CLOSED',
-  ACCEPT: 'USERPAYING',
-}
 
 export function mapCloudPayTradeState(state: unknown): TradeState {
-  return (typeof state === 'string' && STATES[state]) || 'UNKNOWN'
+  return wechatTradeState(state)
 }
 
 /** totalFee arrives as a number, occasionally as a numeric string; fen are integers. */
