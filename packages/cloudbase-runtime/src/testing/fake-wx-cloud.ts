@@ -7,6 +7,9 @@ import type { WxCloud, WxTempFileItem } from '../wx-cloud'
 
 export const FAKE_BUCKET = 'cloud://test-env-1a2b.7465-test-env-1a2b-1250000000'
 export const FAKE_COS = 'https://7465-test-env-1a2b-1250000000.tcb.qcloud.la'
+/** getTempFileURL limits (sources next to the handler). */
+export const MAX_TEMP_URL_FILES = 50
+export const MAX_TEMP_URL_AGE = 86400
 
 /** Mirrors wx-server-sdk's CloudSDKError: an Error carrying `errCode` and `errMsg`. */
 export class FakeCloudSDKError extends Error {
@@ -68,6 +71,17 @@ export function createFakeWxCloud(): FakeWxCloud {
       return { fileContent: Buffer.from(content), statusCode: 200, errMsg: 'downloadFile:ok' }
     },
     async getTempFileURL({ fileList }) {
+      // "一次最多取 50 个" and maxAge "默认一天且最大不超过一天":
+      // https://developers.weixin.qq.com/miniprogram/dev/wxcloudservice/wxcloud/reference-sdk-api/storage/Cloud.getTempFileURL.md
+      // https://developers.weixin.qq.com/minigame/dev/wxcloud/reference-server-api/storage/getTempFileURL.html
+      // The docs do not say how a longer list fails; the fake refuses the whole call (stricter than truncating).
+      if (!Array.isArray(fileList) || fileList.length === 0) throw new FakeCloudSDKError(-501007, 'getTempFileURL:fail fileList must be a non-empty array')
+      if (fileList.length > MAX_TEMP_URL_FILES) throw new FakeCloudSDKError(-501007, `getTempFileURL:fail fileList length must not exceed ${MAX_TEMP_URL_FILES}`)
+      for (const f of fileList as Array<string | { fileID: string; maxAge: number }>) {
+        if (typeof f !== 'string' && (!Number.isSafeInteger(f.maxAge) || f.maxAge <= 0 || f.maxAge > MAX_TEMP_URL_AGE)) {
+          throw new FakeCloudSDKError(-501007, `getTempFileURL:fail maxAge must be 1-${MAX_TEMP_URL_AGE} seconds`)
+        }
+      }
       return {
         fileList: (fileList as Array<string | { fileID: string; maxAge: number }>).map((f): WxTempFileItem => {
           const fileID = typeof f === 'string' ? f : f.fileID
