@@ -22,7 +22,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     plugins: [],
     // Inlined at build time from the shell (or .env files); always defined so no `process` reference reaches the browser.
     defineConstants: Object.fromEntries(
-      ['TARO_APP_API_BASE', 'TARO_APP_CLOUD_ENV', 'TARO_APP_TEMPLATE_TASK_DONE'].map((k) => [`process.env.${k}`, JSON.stringify(process.env[k] ?? '')]),
+      ['TARO_APP_API_BASE', 'TARO_APP_CLOUD_ENV'].map((k) => [`process.env.${k}`, JSON.stringify(process.env[k] ?? '')]),
     ),
     copy: { patterns: [], options: {} },
     framework: 'react',
