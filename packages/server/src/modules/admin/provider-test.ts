@@ -50,6 +50,7 @@ async function runTest(rt: Runtime, config: ApiConfigDoc): Promise<Outcome> {
       await new Promise((r) => setTimeout(r, handle.pollIntervalMs))
       result = await handle.provider.poll(taskId)
     }
+    if (result.state === 'throttled') return { ok: true, outcome: 'running', provider_task_id: taskId, images: 0, message: `服务商限流（可用，稍后再试）：${result.reason.slice(0, 120)}` }
     if (result.state === 'succeeded') return { ok: true, outcome: 'succeeded', provider_task_id: taskId, images: result.images.length, message: `成功，返回 ${result.images.length} 张图片` }
     return { ok: false, outcome: 'failed', provider_task_id: taskId, images: 0, message: `失败：${result.reason.slice(0, 200)}` }
   } catch (err) {
