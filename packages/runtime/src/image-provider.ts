@@ -34,6 +34,12 @@ export type ProviderOutcome =
   | { state: 'succeeded'; images: ProviderImage[] }
   | { state: 'running'; providerTaskId: string; progress?: number }
   | { state: 'failed'; retryable: boolean; reason: string }
+  /**
+   * The provider refused for an account limit (HTTP 429, `Throttling*`): nothing was accepted (on submit) or the
+   * job is still there (on poll). The queue waits and asks again; it never uses up an attempt, counts a breaker
+   * failure or fails the user's task for it.
+   */
+  | { state: 'throttled'; retryAfterMs?: number; reason: string }
 
 export interface ProviderConfig {
   id: string

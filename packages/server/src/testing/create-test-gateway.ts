@@ -8,7 +8,7 @@
  * const user = await alice.ok('user/getUserInfo')         // data, or throws TestCallError with .code
  */
 import type { ActionInput, ActionOutput, ActionUrl, Envelope, ErrorCode } from '@aiphoto/contract'
-import { contextFor, createLocalRuntime, manualClock, type LocalRuntime, type ManualClock } from '@aiphoto/local-runtime'
+import { contextFor, createLocalRuntime, manualClock, type FaultInjector, type LocalRuntime, type ManualClock } from '@aiphoto/local-runtime'
 import { memoryLogger, type Caller, type ProviderFactory, type RuntimeConfig } from '@aiphoto/runtime'
 import { createAppGateway } from '../index'
 import type { GatewayMain } from '../gateway/create-gateway'
@@ -51,6 +51,8 @@ export interface TestGatewayOptions {
   env?: Record<string, string | undefined>
   providers?: ProviderFactory
   admins?: string[]
+  /** Fault injection: faults apply to calls made inside `faults.run(label, () => client.call(...))`. */
+  faults?: FaultInjector
 }
 
 export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -63,6 +65,7 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     env: opts.env ?? {},
     providers: opts.providers ?? (() => null),
     config: { adminOpenids: opts.admins ?? ['openid-admin'], ...opts.config },
+    ...(opts.faults ? { faults: opts.faults } : {}),
   })
   const main = createAppGateway(rt)
 

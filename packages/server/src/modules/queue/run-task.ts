@@ -9,11 +9,11 @@ import type { TaskDoc } from '../../data/documents'
 import { sendTaskMessage } from '../notify/notify'
 import { updateHeld, type ClaimedTask } from './claim'
 import { buildJob, InputMissingError, storeResults } from './job'
-import { backoffMs, PROVIDER_JOB_TIMEOUT_MS } from './policy'
+import { backoffMs, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, type ProviderHandle } from './providers'
 import { completeTask, failTask } from './settle'
 
-export type StepResult = 'completed' | 'failed' | 'retrying' | 'running' | 'lost'
+export type StepResult = 'completed' | 'failed' | 'retrying' | 'running' | 'throttled' | 'lost'
 
 export interface StepOptions {
   /** performance.now() deadline: keep polling in this call until then (0 = one step, never wait). */
@@ -51,14 +51,23 @@ async function submitAttempt(rt: Runtime, task: ClaimedTask): Promise<{ outcome:
   const handles = await rankedProviders(rt, task.type, now)
   if (handles.length === 0) return { outcome: { state: 'failed', retryable: true, reason: 'no provider available' }, handle: null }
   let last: { outcome: ProviderOutcome; handle: ProviderHandle | null } = { outcome: { state: 'failed', retryable: true, reason: 'no provider available' }, handle: null }
+  let throttled: { outcome: ProviderOutcome; handle: ProviderHandle | null } | null = null
   for (const handle of handles) {
     const outcome = await safely(() => handle.provider.submit(job))
+    if (outcome.state === 'throttled') {
+      // An account limit, not a fault: no breaker failure; the next provider may have room.
+      rt.logger.info('provider_throttled', { task_id: task._id, provider_id: handle.config._id, reason: outcome.reason.slice(0, 200) })
+      throttled ??= { outcome, handle }
+      continue
+    }
     if (outcome.state !== 'failed') return { outcome, handle }
     rt.logger.warn('provider_submit_failed', { task_id: task._id, provider_id: handle.config._id, retryable: outcome.retryable, reason: outcome.reason.slice(0, 200) })
     await recordProviderOutcome(rt, handle.config._id, 'failure', rt.clock.now())
     // A non-retryable answer may still be this provider's limitation (size, format): the next one may accept.
     last = { outcome, handle }
   }
+  // A provider that was only throttled may still accept this job: wait for it (the attempt is given back).
+  if (throttled) return throttled
   return last
 }
 
@@ -100,6 +109,7 @@ export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepO
   }
 
   const now = rt.clock.now()
+  if (outcome.state === 'throttled') return waitForLimit(rt, task, handle, outcome, now)
   if (outcome.state === 'succeeded') {
     const stored = await storeResults(rt, task, outcome.images, handle?.provider.fetchImage?.bind(handle.provider))
     if (handle) await recordProviderOutcome(rt, handle.config._id, 'success', now)
@@ -140,6 +150,33 @@ export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepO
     return ok ? 'retrying' : 'lost'
   }
   return finishFailed(rt, task, failed.reason, now)
+}
+
+/**
+ * A throttling answer: wait and ask again without using up an attempt or failing the task. A throttled submit
+ * (nothing was accepted) goes back to pending with its attempt given back; a throttled poll keeps the provider
+ * job and polls it again after the wait.
+ */
+async function waitForLimit(rt: Runtime, task: ClaimedTask, handle: ProviderHandle | null, outcome: Extract<ProviderOutcome, { state: 'throttled' }>, now: Date): Promise<StepResult> {
+  const wait = throttleWaitMs(outcome.retryAfterMs)
+  const until = new Date(now.getTime() + wait)
+  if (task.provider_task_id) {
+    const ok = await updateHeld(rt, task, { provider_id: handle?.config._id ?? task.provider_id, lease_until: until, updated_at: now })
+    return ok ? 'throttled' : 'lost'
+  }
+  const ok = await updateHeld(rt, task, {
+    status: 'pending',
+    attempts: Math.max(0, (task.attempts ?? 1) - 1),
+    lease_id: null,
+    lease_until: null,
+    provider_task_id: null,
+    submitted_at: null,
+    next_attempt_at: until,
+    error: `throttled: ${outcome.reason}`.slice(0, 300),
+    progress: 0,
+    updated_at: now,
+  })
+  return ok ? 'throttled' : 'lost'
 }
 
 async function finishFailed(rt: Runtime, task: ClaimedTask, reason: string, now: Date): Promise<StepResult> {
