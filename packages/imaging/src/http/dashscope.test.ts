@@ -70,6 +70,7 @@ async function runToEnd(p: ImageProvider, first: ProviderOutcome, maxPolls = 12)
   return { outcome: o, states }
 }
 
+const json = async (r: Response) => (await r.json()) as { code: string; message: string }
 const posts = () => fake.requests.filter((r) => r.method === 'POST')
 const bodyOf = (i = 0) => JSON.parse(posts()[i]!.body.toString()) as { model: string; input: Record<string, string>; parameters: Record<string, unknown> }
 
@@ -113,7 +114,7 @@ describe('DashScope try-on (aitryon)', () => {
     // A sideways phone photo: stored landscape with orientation 6 (display portrait).
     const rotated = await sharp(await person()).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer()
     // 2000 × 2000 of noise as PNG: within the pixels, far over 5 MB (what a 10 MB upload from the app can be).
-    const noise = await sharp({ create: { width: 2000, height: 2000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer()
+    const noise = await sharp({ create: { width: 2000, height: 2000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer()
     expect(noise.length).toBeGreaterThan(5 * 1024 * 1024)
     // 4600 px wide: over 4096.
     const wide = await sharp(await garment()).resize(4600, 1200, { fit: 'fill' }).jpeg().toBuffer()
@@ -140,19 +141,19 @@ describe('DashScope try-on (aitryon)', () => {
     const tryon = '/api/v1/services/aigc/image2image/image-synthesis'
     const personUrl = host.put('p.jpg', await person())
     let r = await post(tryon, { model: 'aitryon', input: { person_image_url: personUrl } })
-    expect([r.status, (await r.json()).code]).toEqual([400, 'InvalidGarment'])
+    expect([r.status, (await json(r)).code]).toEqual([400, 'InvalidGarment'])
     r = await post(tryon, { model: 'aitryon', input: { person_image_url: personUrl, top_garment_url: `${fake.url}/nothing.jpg` } })
-    expect([r.status, (await r.json()).code]).toEqual([400, 'InvalidURL'])
+    expect([r.status, (await json(r)).code]).toEqual([400, 'InvalidURL'])
     const big = await sharp({ create: { width: 4200, height: 300, channels: 3, background: '#888' } }).jpeg().toBuffer()
     r = await post(tryon, { model: 'aitryon', input: { person_image_url: personUrl, top_garment_url: host.put('big.jpg', big) } })
-    expect([r.status, (await r.json()).code]).toEqual([400, 'InvalidInputLength'])
+    expect([r.status, (await json(r)).code]).toEqual([400, 'InvalidInputLength'])
     const webp = await sharp(await garment()).webp().toBuffer()
     r = await post(tryon, { model: 'aitryon', input: { person_image_url: personUrl, top_garment_url: host.put('g.webp', webp) } })
-    expect([r.status, (await r.json()).code]).toEqual([400, 'InvalidURL'])
+    expect([r.status, (await json(r)).code]).toEqual([400, 'InvalidURL'])
     r = await post(tryon, { model: 'aitryon', input: { person_image_url: personUrl, top_garment_url: personUrl } }, { 'X-DashScope-Async': 'disable' })
-    expect(await r.json()).toMatchObject({ code: 'AccessDenied', message: 'current user api does not support synchronous calls' })
+    expect(await json(r)).toMatchObject({ code: 'AccessDenied', message: 'current user api does not support synchronous calls' })
     r = await post(tryon, {}, { Authorization: KEY })
-    expect([r.status, (await r.json()).code]).toEqual([401, 'InvalidApiKey'])
+    expect([r.status, (await json(r)).code]).toEqual([401, 'InvalidApiKey'])
   })
 })
 
@@ -237,7 +238,7 @@ describe('DashScope background generation', () => {
       headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json', 'X-DashScope-Async': 'enable' },
       body: JSON.stringify({ model: 'wanx-background-generation-v2', input: { base_image_url: j.inputUrls.garments[0], ref_prompt: '花园' }, parameters: { n: 1 } }),
     })
-    const taskId = (await res.json()).output.task_id as string
+    const taskId = ((await res.json()) as { output: { task_id: string } }).output.task_id
     const { outcome } = await runToEnd(p, { state: 'running', providerTaskId: taskId })
     expect(outcome).toMatchObject({ state: 'failed', retryable: false, reason: expect.stringContaining('BadRequest.UnsupportedFileFormat') })
   })
@@ -254,7 +255,7 @@ describe('DashScope background generation', () => {
 
   it('a garment that cannot be cut out (no plain background) is refused before submitting', async () => {
     const p = createProvider(config('background-generation'))!
-    const busy = await sharp({ create: { width: 600, height: 600, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 90 } } }).jpeg().toBuffer()
+    const busy = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 90 } } }).jpeg().toBuffer()
     const refused = await p.submit(await job('photography', { garmentBytes: [busy] }))
     expect(refused).toMatchObject({ state: 'failed', retryable: false })
     expect(posts()).toHaveLength(0)

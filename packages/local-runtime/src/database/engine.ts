@@ -17,6 +17,7 @@ import {
 import { countRows, findRows, type QueryTrace } from './finder'
 import { keyOf } from './sort-key'
 import { pathExpr, type SqliteStore } from './store'
+import { assertUpdateApplicable } from './update-paths'
 import { TransactionManager, txKey, type TxState } from './transactions'
 import {
   DEFAULT_LIMIT,
@@ -272,15 +273,17 @@ export class Engine {
       limit: p.multi === false ? 1 : Infinity,
       pushdown: this.opts.pushdown,
     })
-    let updated = 0
+    // Every document's new state is computed before the first write, so an update that fails on one document
+    // changes none (stricter than MongoDB, which keeps the documents updated before the failing one; see
+    // docs/database-emulator.md).
+    const changes: Array<{ k: string; next: Doc }> = []
     for (const row of rows) {
       const before = row.doc ?? decodeStored(row.text)
       const next = applyUpdate(before, data as Record<string, Record<string, unknown>>)
-      if (encodeWire(next) === row.text) continue
-      view.put(collection, row.k, next, true)
-      updated++
+      if (encodeWire(next) !== row.text) changes.push({ k: row.k, next })
     }
-    return { updated }
+    for (const c of changes) view.put(collection, c.k, c.next, true)
+    return { updated: changes.length }
   }
 
   private modifyAndReturn(p: Params, tx: TxState | null): { updated: number; doc: string | null } {
@@ -498,16 +501,9 @@ export function generateId(): string {
 }
 
 function applyUpdate(doc: Doc, update: Record<string, Record<string, unknown>>): Doc {
+  // MongoDB refuses the whole update (and changes nothing) when one path cannot be applied; see update-paths.ts.
+  assertUpdateApplicable(doc, update)
   const next = structuredClone(doc)
-  for (const [op, fields] of Object.entries(update)) {
-    if (op !== '$inc' && op !== '$mul') continue
-    for (const path of Object.keys(fields)) {
-      const current = getPath(next, path)
-      if (current !== undefined && (typeof current !== 'number' || !Number.isFinite(current))) {
-        throw invalidParam(`cannot apply ${op} to '${path}': it holds a non-numeric value`)
-      }
-    }
-  }
   // NOTE: mingo builds an operator context on every call (~100 µs); the field operators domain code uses
   // on every request are applied directly, with the same MongoDB semantics, and mingo does the rest.
   if (!applyFieldOperators(next, update)) {

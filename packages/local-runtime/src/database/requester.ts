@@ -8,31 +8,52 @@ import { Db } from '@cloudbase/database'
 import { EngineError, LocalDbError } from './errors'
 import type { Engine } from './engine'
 
-const engines = new WeakMap<object, Engine>()
+/**
+ * Sees every request a local `Db` sends before the engine does (fault injection, cost metering). `next` runs
+ * the request on the engine; an interceptor may delay it, skip it and throw, or run it and throw anyway.
+ */
+export type RequestInterceptor = (
+  action: string,
+  params: Record<string, unknown> | undefined,
+  next: () => Promise<unknown>,
+  /** Sends another request straight to the engine (e.g. the abort the platform does for a dead caller). */
+  direct: (action: string, params?: Record<string, unknown>) => Promise<unknown>,
+) => Promise<unknown>
+
+interface Wiring {
+  engine: Engine
+  intercept: RequestInterceptor | null
+}
+
+const engines = new WeakMap<object, Wiring>()
 let fallback: (new (config: unknown) => unknown) | undefined
 let installed = false
 
 class LocalDatabaseRequester {
-  private readonly engine!: Engine
+  private readonly wiring!: Wiring
 
   constructor(config: unknown) {
-    const engine = config !== null && typeof config === 'object' ? engines.get(config) : undefined
-    if (!engine) {
+    const wiring = config !== null && typeof config === 'object' ? engines.get(config) : undefined
+    if (!wiring) {
       if (fallback) return new fallback(config) as LocalDatabaseRequester
       throw new Error('Db.reqClass: this Db was not created by createLocalDatabase and no other requester is installed')
     }
-    this.engine = engine
+    this.wiring = wiring
   }
 
   /** Same contract as node-sdk's requester: resolves the response, throws `{ code, message, requestId }` errors. */
   async send(action: string, params?: Record<string, unknown>): Promise<unknown> {
-    const requestId = this.engine.newRequestId()
-    try {
-      return await this.engine.handle(action, params, requestId)
-    } catch (err) {
-      if (err instanceof EngineError) throw new LocalDbError({ code: err.code, message: err.message, requestId })
-      throw err
+    const { engine, intercept } = this.wiring
+    const exec = async (a: string, p?: Record<string, unknown>) => {
+      const requestId = engine.newRequestId()
+      try {
+        return await engine.handle(a, p, requestId)
+      } catch (err) {
+        if (err instanceof EngineError) throw new LocalDbError({ code: err.code, message: err.message, requestId })
+        throw err
+      }
     }
+    return intercept ? intercept(action, params, () => exec(action, params), exec) : exec(action, params)
   }
 }
 
@@ -51,10 +72,11 @@ function install(): void {
   installed = true
 }
 
-/** Creates a `Db` whose requests run on `engine`. */
-export function createDbFor(engine: Engine, config: Record<string, unknown> = {}): Db {
+/** Creates a `Db` whose requests run on `engine`; `setInterceptor` puts a hook in front of the engine (or removes it). */
+export function createDbFor(engine: Engine, config: Record<string, unknown> = {}): { db: Db; setInterceptor(fn: RequestInterceptor | null): void } {
   install()
   const cfg = { env: 'local', ...config }
-  engines.set(cfg, engine)
-  return new Db(cfg)
+  const wiring: Wiring = { engine, intercept: null }
+  engines.set(cfg, wiring)
+  return { db: new Db(cfg), setInterceptor: (fn) => void (wiring.intercept = fn) }
 }

@@ -41,6 +41,25 @@ export async function getDoc<T>(scope: DbScope, collection: string, id: string):
   return (data as T | null) ?? null
 }
 
+/**
+ * An update patch whose embedded-object values replace the stored field whole (`_.set()`), instead of being
+ * merged. `@cloudbase/database` turns a nested object in `update()` into dotted `$set` paths, which CloudBase
+ * (MongoDB) refuses when the stored field is null or a scalar ("Cannot create field … in element {result: null}",
+ * DATABASE_REQUEST_FAILED) — so a patch that writes an object onto a nullable field must go through this.
+ */
+export function wholeFields<T extends object>(db: Database, patch: T): T {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(patch)) out[k] = isEmbeddedObject(v) ? db.command.set(v) : v
+  return out as T
+}
+
+function isEmbeddedObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
+  const proto = Object.getPrototypeOf(v) as unknown
+  // Commands (`_.inc()` …), Dates and other class instances are not embedded documents.
+  return proto === Object.prototype || proto === null
+}
+
 /** Reads with a where + limit(1). */
 export async function findOne<T>(db: Database, collection: string, where: object): Promise<T | null> {
   const res = must(await db.collection(collection).where(where).limit(1).get()) as { data: T[] }

@@ -11,7 +11,7 @@ import type { ActionInput, ActionOutput, ActionUrl, Envelope, ErrorCode } from '
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readFile } from 'node:fs/promises'
-import { contextFor, createLocalRuntime, isValidCloudPath, manualClock, verifyFileUrl, type LocalRuntime, type ManualClock } from '@aiphoto/local-runtime'
+import { contextFor, createLocalRuntime, isValidCloudPath, manualClock, verifyFileUrl, type FaultInjector, type LocalRuntime, type ManualClock } from '@aiphoto/local-runtime'
 import { memoryLogger, type Caller, type ProviderFactory, type RuntimeConfig } from '@aiphoto/runtime'
 import { createAppGateway } from '../index'
 import type { GatewayMain } from '../gateway/create-gateway'
@@ -54,6 +54,8 @@ export interface TestGatewayOptions {
   env?: Record<string, string | undefined>
   providers?: ProviderFactory
   admins?: string[]
+  /** Fault injection: faults apply to calls made inside `faults.run(label, () => client.call(...))`. */
+  faults?: FaultInjector
 }
 
 export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -78,13 +80,14 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
   })
   await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
   const rt = createLocalRuntime({
-    baseUrl: `http://127.0.0.1:${(files.address() as AddressInfo).port}`,
+    storageBaseUrl: `http://127.0.0.1:${(files.address() as AddressInfo).port}`,
     dataDir: ':memory:',
     clock,
     logger,
     env: opts.env ?? {},
     providers: opts.providers ?? (() => null),
     config: { adminOpenids: opts.admins ?? ['openid-admin'], ...opts.config },
+    ...(opts.faults ? { faults: opts.faults } : {}),
   })
   served = rt
   const main = createAppGateway(rt)
