@@ -397,6 +397,41 @@ export function runDatabaseConformance(label: string, makeTarget: () => Promise<
         expect(typeof (err as { code?: unknown }).code).toBe('string')
       })
 
+      test('a write outside a transaction to a document the transaction wrote waits until it commits', async () => {
+        const _ = db.command
+        await coll().add({ _id: id('lock'), run, n: 0 })
+        const t = await db.startTransaction()
+        await t.collection('conformance_docs').doc(id('lock')).update({ n: 1 })
+        let settled = false
+        const plain = coll().doc(id('lock')).update({ n: _.inc(10) }).finally(() => (settled = true))
+        expect((await coll().doc(id('lock')).get()).data[0].n).toBe(0)
+        expect(settled).toBe(false)
+        await t.commit()
+        expect((await plain).updated).toBe(1)
+        expect((await coll().doc(id('lock')).get()).data[0].n).toBe(11)
+      })
+
+      test('a transaction that writes a document changed outside since it read it fails with a conflict', async () => {
+        await coll().add({ _id: id('wc'), run, n: 0 })
+        const t = await db.startTransaction()
+        await t.collection('conformance_docs').doc(id('wc')).get()
+        await coll().doc(id('wc')).update({ n: 7 })
+        const err = (await t.collection('conformance_docs').doc(id('wc')).update({ n: 1 }).catch((e: unknown) => e)) as { code?: string }
+        expect(err.code).toBe('DATABASE_TRANSACTION_CONFLICT')
+        await t.rollback().catch(() => undefined)
+        expect((await coll().doc(id('wc')).get()).data[0].n).toBe(7)
+      })
+
+      test("where().update() on a transaction's collection is not part of the transaction", async () => {
+        // @cloudbase/database 1.4.3 query.js `update` sends no transactionId, so CloudBase applies it at once and a
+        // rollback does not undo it.
+        await coll().add({ _id: id('leak'), run, ltag: id('leak'), n: 0 })
+        const t = await db.startTransaction()
+        await t.collection('conformance_docs').where({ ltag: id('leak') }).update({ n: 1 })
+        await t.rollback()
+        expect((await coll().doc(id('leak')).get()).data[0].n).toBe(1)
+      })
+
       test('concurrent debit transactions on one account are all applied exactly once', async () => {
         const _ = db.command
         const n = 50

@@ -50,6 +50,9 @@ interface Submitted {
  */
 async function submitAttempt(rt: Runtime, task: ClaimedTask): Promise<Submitted | 'lost'> {
   const now = rt.clock.now()
+  // Attempts are counted before submitting, so a worker that keeps dying mid-attempt (a poison input, a crash loop)
+  // still runs out of them: the task fails and is refunded instead of being reclaimed forever.
+  if ((task.attempts ?? 0) >= task.max_attempts) return { outcome: { state: 'failed', retryable: false, reason: 'attempts exhausted: the worker stopped during every attempt' }, handle: null, slot: null, staged: [] }
   const attempts = (task.attempts ?? 0) + 1
   // Counted before submitting: a worker killed mid-submit still used up the attempt.
   if (!(await updateHeld(rt, task, { attempts, provider_task_id: null, submitted_at: now, progress: 5, updated_at: now }))) return 'lost'
@@ -61,7 +64,7 @@ async function submitAttempt(rt: Runtime, task: ClaimedTask): Promise<Submitted 
     job = await buildJob(rt, task, staged)
   } catch (err) {
     if (err instanceof InputMissingError) return none({ state: 'failed', retryable: false, reason: err.message })
-    throw err
+    return none({ state: 'failed', retryable: true, reason: `input read failed: ${errorText(err)}` })
   }
   const handles = await rankedProviders(rt, task.type, now)
   if (handles.length === 0) return none({ state: 'failed', retryable: true, reason: 'no provider available' })
