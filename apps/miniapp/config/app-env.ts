@@ -2,19 +2,18 @@
  * The mini-program's deployment settings, in one place: TARO_APP_* variables from the shell or from
  * apps/miniapp/.env.production (Taro loads .env, .env.<mode> into process.env; see .env.example and
  * docs/deploy.md §1). A release build of the mini-program refuses to run without them, so a package can never
- * call wx.cloud.init without an env or skip the subscribe-message request because a template id was forgotten.
+ * call wx.cloud.init without an env. Subscribe-message template ids are not among them: they are the server's
+ * configuration (AIPHOTO_TEMPLATE_TASK_*, docs/deploy.md §5), handed to the app by photography/getPricing.
  */
-export const MINIAPP_ENV_KEYS = ['TARO_APP_ID', 'TARO_APP_CLOUD_ENV', 'TARO_APP_TEMPLATE_TASK_DONE'] as const
+export const MINIAPP_ENV_KEYS = ['TARO_APP_ID', 'TARO_APP_CLOUD_ENV'] as const
 /** Inlined into the bundle (the app id is not: it only goes into project.config.json). */
-export const INLINED_ENV_KEYS = ['TARO_APP_API_BASE', 'TARO_APP_CLOUD_ENV', 'TARO_APP_TEMPLATE_TASK_DONE'] as const
+export const INLINED_ENV_KEYS = ['TARO_APP_API_BASE', 'TARO_APP_CLOUD_ENV'] as const
 
 const RULES: Record<(typeof MINIAPP_ENV_KEYS)[number], { pattern: RegExp; what: string }> = {
   // 微信公众平台 → 开发管理 → 开发设置 → AppID(小程序ID)
   TARO_APP_ID: { pattern: /^wx[0-9a-f]{16}$/, what: 'the mini-program AppID (wx + 16 hex digits)' },
   // CloudBase env ids are lower-case letters, digits and dashes (e.g. prod-4g1a2b3c4d5e6f7a).
   TARO_APP_CLOUD_ENV: { pattern: /^[a-z0-9][a-z0-9-]{2,62}$/, what: 'the CloudBase environment id' },
-  // Subscribe-message template ids are URL-safe base64-like strings.
-  TARO_APP_TEMPLATE_TASK_DONE: { pattern: /^[A-Za-z0-9_-]{6,128}$/, what: 'the "generation finished" subscribe-message template id' },
 }
 
 /** Problems with the settings of a release build; [] when it may go ahead. */

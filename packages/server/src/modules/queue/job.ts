@@ -19,9 +19,11 @@ export async function buildJob(rt: Runtime, task: TaskDoc): Promise<GenerationJo
   let bytes: Buffer[]
   try {
     bytes = await Promise.all(fileIds.map((id) => rt.storage.download(id)))
-  } catch {
-    // The user deleted an input after paying: no provider can help, fail (and refund) at once.
-    throw new InputMissingError('输入图片已不存在')
+  } catch (err) {
+    // The user deleted an input after paying: no provider can help, fail (and refund) at once. Any other storage
+    // failure (a timeout, STORAGE_REQUEST_FAIL) is not the user's doing and is retried like a provider failure.
+    if ((err as { code?: unknown } | null)?.code === 'NOT_FOUND') throw new InputMissingError('输入图片已不存在')
+    throw err
   }
   const urls = await rt.storage.getTempUrls(fileIds, INPUT_URL_TTL_SECONDS)
   const urlOf = (id: string) => urls.find((u) => u.fileId === id)?.url ?? ''

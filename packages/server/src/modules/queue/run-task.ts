@@ -37,6 +37,9 @@ async function safely(call: () => Promise<ProviderOutcome>): Promise<ProviderOut
 /** A new attempt: tries each eligible provider in failover order until one accepts the job. */
 async function submitAttempt(rt: Runtime, task: ClaimedTask): Promise<{ outcome: ProviderOutcome; handle: ProviderHandle | null } | 'lost'> {
   const now = rt.clock.now()
+  // Attempts are counted before submitting, so a worker that keeps dying mid-attempt (a poison input, a crash loop)
+  // still runs out of them: the task fails and is refunded instead of being reclaimed forever.
+  if ((task.attempts ?? 0) >= task.max_attempts) return { outcome: { state: 'failed', retryable: false, reason: 'attempts exhausted: the worker stopped during every attempt' }, handle: null }
   const attempts = (task.attempts ?? 0) + 1
   // Counted before submitting: a worker killed mid-submit still used up the attempt.
   if (!(await updateHeld(rt, task, { attempts, provider_task_id: null, submitted_at: now, progress: 5, updated_at: now }))) return 'lost'
@@ -46,7 +49,7 @@ async function submitAttempt(rt: Runtime, task: ClaimedTask): Promise<{ outcome:
     job = await buildJob(rt, task)
   } catch (err) {
     if (err instanceof InputMissingError) return { outcome: { state: 'failed', retryable: false, reason: err.message }, handle: null }
-    throw err
+    return { outcome: { state: 'failed', retryable: true, reason: `input read failed: ${errorText(err)}` }, handle: null }
   }
   const handles = await rankedProviders(rt, task.type, now)
   if (handles.length === 0) return { outcome: { state: 'failed', retryable: true, reason: 'no provider available' }, handle: null }
