@@ -12,7 +12,7 @@ import { WeappSim, type Platform } from './sim'
 export const dist = process.env.WEAPP_SIM_DIST ? path.resolve(process.env.WEAPP_SIM_DIST) : path.resolve(__dirname, '..', '..', 'dist', 'weapp')
 export const built = existsSync(path.join(dist, 'app.json'))
 /** The values `build:weapp:ci` builds with (package.json). */
-export const CI_ENV = { cloudEnv: 'ci-test-env', templateTaskDone: 'ci-template-task-done' }
+export const CI_ENV = { cloudEnv: 'ci-test-env' }
 
 const SHARE_REWARD = /积分|免费|送你|奖励|红包/
 const PURCHASE_TEXT = /¥|充值|购买|安卓|Android/
@@ -92,7 +92,7 @@ export function weappSuite(platform: Platform): void {
 
       s.tap('立即生成')
       await onRoute(s, 'package-create/progress/index')
-      expect(s.subscribeRequests).toEqual([{ tmplIds: [CI_ENV.templateTaskDone], inTap: true }])
+      expect(s.subscribeRequests).toEqual([{ tmplIds: [WeappSim.TEMPLATES.taskDone, WeappSim.TEMPLATES.taskFailed], inTap: true }])
 
       await s.gw.system.ok('queue/processTask', { max_tasks: 4, budget_ms: 20_000 })
       await s.waitFor(() => s.current.route === 'package-works/detail/index', 'the finished work', 15_000)

@@ -23,6 +23,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { createProvider, renderSceneThumbnail } from '@aiphoto/imaging'
 import { contextFor } from '@aiphoto/local-runtime'
+import { parseTemplateKeys } from '@aiphoto/runtime'
 import { cloudPayCallbackEventOf, seedDatabase } from '@aiphoto/server'
 import { createTestGateway, type TestGateway } from '@aiphoto/server/testing'
 import { LogicLayer, type DataNode, type PageInstance } from './logic-layer'
@@ -96,8 +97,19 @@ export class WeappSim {
     this.layer = new LogicLayer(opts.dist, this.createWx(), (where, error) => this.fail(where, error))
   }
 
+  /** Subscribe-message templates the gateway is configured with (photography/getPricing hands them to the app). */
+  static readonly TEMPLATES = { taskDone: 'SimTmplTaskDone0123456789abcdefghijklmnopq', taskFailed: 'SimTmplTaskFailed0123456789abcdefghijklmn' }
+
   static async start(opts: SimOptions): Promise<WeappSim> {
-    const gw = await createTestGateway({ providers: createProvider })
+    const gw = await createTestGateway({
+      providers: createProvider,
+      config: {
+        templates: {
+          taskDone: { id: WeappSim.TEMPLATES.taskDone, keys: parseTemplateKeys('type:thing1,status:phrase2,time:time3') },
+          taskFailed: { id: WeappSim.TEMPLATES.taskFailed, keys: parseTemplateKeys('type:thing1,note:thing4,time:time3') },
+        },
+      },
+    })
     await seedDatabase(gw.rt, { renderSceneThumbnail: (params, size) => renderSceneThumbnail(params, size) })
     const sim = new WeappSim(opts, gw, opts.openid ?? `sim-${opts.platform}-user`)
     sim.watchErrors()
