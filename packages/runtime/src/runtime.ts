@@ -21,8 +21,8 @@ export interface RuntimeConfig {
   logSalt: string
   /** Subscribe-message template ids by event. */
   templates: { taskDone?: string; taskFailed?: string }
-  /** Credits charged per generated image. */
-  pricing: { photographyPerImage: number; fittingPerImage: number }
+  /** Credits charged per generated image: photography's scene mode (the seed's price), try-on, the other modes, HD. */
+  pricing: { photographyPerImage: number; fittingPerImage: number; onModelPerImage: number; packshotPerImage: number; upscalePerImage: number }
   signupBonus: number
   inviteReward: { inviter: number; invitee: number }
   /** Per user and action: calls allowed per window. */
