@@ -28,12 +28,15 @@ import { createOutboxMessages } from './messages/outbox'
 import { contextIdentity } from './identity/context-identity'
 import { createWordListSafety } from './content-safety/word-list'
 import { manualScheduler } from './scheduler/worker-loop'
+import type { FaultInjector } from './faults'
 
 export interface LocalRuntimeOptions {
   /** Directory for the database file, files and the per-data-dir secret; ':memory:' for a throwaway runtime. */
   dataDir: string
   /** Public base URL of the local cloud (signed file URLs, checkout page). */
   baseUrl?: string
+  /** Base of signed storage URLs when files are served elsewhere than `baseUrl` (the test gateway's file server). */
+  storageBaseUrl?: string
   env?: Record<string, string | undefined>
   clock?: Clock
   ids?: Ids
@@ -45,6 +48,11 @@ export interface LocalRuntimeOptions {
   config?: Partial<RuntimeConfig>
   /** Database emulator options (provisioning uses a strict database without indexes). */
   database?: Pick<LocalDatabaseOptions, 'strict' | 'indexes'>
+  /**
+   * Fault injection (chaos suite, tests): the database, storage, image providers and payment provider fail as the
+   * injector's plan says, for I/O made inside `faults.run(label, fn)`.
+   */
+  faults?: FaultInjector
 }
 
 export interface LocalRuntime extends Runtime {
@@ -79,8 +87,12 @@ export function createLocalRuntime(opts: LocalRuntimeOptions): LocalRuntime {
 
   const database = createLocalDatabase({ file: memory ? ':memory:' : path.join(dataDir, 'cloudbase.sqlite'), clock, ...opts.database })
   const db = database.db
-  const storage = createDiskStorage({ dir: path.join(dataDir, 'files'), baseUrl, signingKey: config.secretKey, clock })
-  const payment = createLocalPayPort({ db, checkoutBaseUrl: baseUrl, clock, ids })
+  const faults = opts.faults
+  if (faults) database.setInterceptor(faults.dbInterceptor)
+  const disk = createDiskStorage({ dir: path.join(dataDir, 'files'), baseUrl: opts.storageBaseUrl ?? baseUrl, signingKey: config.secretKey, clock })
+  const storage = faults ? faults.wrapStorage(disk) : disk
+  const localPay = createLocalPayPort({ db, checkoutBaseUrl: baseUrl, clock, ids })
+  const payment = faults ? faults.wrapPayment(localPay) : localPay
 
   return {
     db,
@@ -93,7 +105,7 @@ export function createLocalRuntime(opts: LocalRuntimeOptions): LocalRuntime {
     ids,
     logger,
     contentSafety: opts.contentSafety ?? createWordListSafety(),
-    providers: opts.providers,
+    providers: faults ? faults.wrapProviders(opts.providers) : opts.providers,
     config,
     dataDir,
     database,

@@ -46,6 +46,12 @@ export interface GenerationJob {
   scale?: number
   /** Index of this job among the jobs of one step (seeds a different variation per image). */
   variation?: number
+  /**
+   * Stores a prepared input (an input normalised to the provider's limits, a garment cut-out) and returns a URL
+   * the provider can download for the life of the job. Remote adapters call it when an original input would be
+   * refused; the worker deletes what was staged once the provider job has ended. Absent: use `inputUrls` as is.
+   */
+  stage?: (file: { bytes: Buffer; contentType: 'image/jpeg' | 'image/png'; name: string }) => Promise<string>
 }
 
 /** Result images: bytes, or URLs that expire and must be copied into storage at once. */
@@ -55,6 +61,12 @@ export type ProviderOutcome =
   | { state: 'succeeded'; images: ProviderImage[] }
   | { state: 'running'; providerTaskId: string; progress?: number }
   | { state: 'failed'; retryable: boolean; reason: string }
+  /**
+   * The provider refused for an account limit (HTTP 429, `Throttling*`): nothing was accepted (on submit) or the
+   * job is still there (on poll). The queue waits and asks again; it never uses up an attempt, counts a breaker
+   * failure or fails the user's task for it.
+   */
+  | { state: 'throttled'; retryAfterMs?: number; reason: string }
 
 export interface ProviderConfig {
   id: string

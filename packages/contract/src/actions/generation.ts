@@ -193,6 +193,8 @@ export const pricingSchema = z.object({
   upscale_per_image: credits,
   /** Garments per generateBatch call. */
   batch_max_items: z.number().int(),
+  // wx.requestSubscribeMessage takes at most 3 template ids per call.
+  subscribe_template_ids: z.array(z.string().min(1).max(64)).max(3),
 })
 export type Pricing = z.infer<typeof pricingSchema>
 
@@ -301,7 +303,7 @@ export const generationActions = {
   'photography/getPricing': defineAction({
     url: 'photography/getPricing',
     access: 'public',
-    summary: 'Credits charged per generated image and mode, so the client shows the cost before generating.',
+    summary: 'Credits charged per generated image and mode, so the client shows the cost before generating, and the subscribe-message templates it must ask for in the tap that generates.',
     input: z.strictObject({}),
     output: pricingSchema,
   }),

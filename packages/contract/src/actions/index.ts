@@ -5,6 +5,7 @@ import { paymentActions } from './payment'
 import { catalogActions } from './catalog'
 import { internalActions } from './internal'
 import { adminActions } from './admin'
+import { adminConsoleActions } from './admin-console'
 
 /** Every action the gateway answers, keyed by `$url` (`<module>/<action>`, the seed's names). */
 export const actions = {
@@ -15,6 +16,7 @@ export const actions = {
   ...catalogActions,
   ...internalActions,
   ...adminActions,
+  ...adminConsoleActions,
 } as const
 
 export type Actions = typeof actions
@@ -27,3 +29,4 @@ export * from './payment'
 export * from './catalog'
 export * from './internal'
 export * from './admin'
+export * from './admin-console'

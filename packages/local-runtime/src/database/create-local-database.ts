@@ -6,7 +6,7 @@ import { systemClock, type Clock, type Database, type IndexSpec } from '@aiphoto
 import { Engine } from './engine'
 import type { QueryTrace } from './finder'
 import { loadIndexFile } from './index-file'
-import { createDbFor } from './requester'
+import { createDbFor, type RequestInterceptor } from './requester'
 import { SqliteStore } from './store'
 import { DEFAULT_MAX_DOCUMENT_BYTES, validateCollectionName } from './validate'
 
@@ -46,6 +46,11 @@ export interface LocalDatabase {
   listIndexes(collection: string): string[]
   /** Creates one declared index now (provisioning; idempotent). */
   createIndex(spec: IndexSpec): void
+  /**
+   * Puts a hook in front of every request this database's `Db` sends (fault injection, cost metering), or
+   * removes it with null. The engine never sees the hook: what it executes is unchanged.
+   */
+  setInterceptor(fn: RequestInterceptor | null): void
 }
 
 export function createLocalDatabase(options: LocalDatabaseOptions): LocalDatabase {
@@ -69,8 +74,9 @@ export function createLocalDatabase(options: LocalDatabaseOptions): LocalDatabas
       engine.createCollection(validateCollectionName(name))
     }
   })
-  const db = createDbFor(engine)
+  const { db, setInterceptor } = createDbFor(engine)
   return {
+    setInterceptor,
     db,
     close: () => store.close(),
     setPushdown: (on) => engine.setPushdown(on),

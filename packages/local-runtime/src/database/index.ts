@@ -2,3 +2,4 @@ export { createLocalDatabase, type LocalDatabase, type LocalDatabaseOptions } fr
 export { loadIndexFile, DEFAULT_INDEX_FILE, type IndexFile } from './index-file'
 export { LocalDbError, DB_ERROR } from './errors'
 export type { QueryTrace } from './finder'
+export type { RequestInterceptor } from './requester'

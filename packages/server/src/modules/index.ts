@@ -6,7 +6,7 @@ import type { PlatformHandlers } from '../gateway/create-gateway'
 import type { ProcedureMap } from '../procedure'
 import { userProcedures } from './user/procedures'
 import { paymentProcedures, handlePaymentCallback } from './payment'
-import { adminProcedures, runRetention } from './admin/procedures'
+import { adminProcedures, rollupRecent, runRetention } from './admin/procedures'
 import { catalogProcedures } from './catalog/procedures'
 import { assetProcedures } from './assets/procedures'
 import { generationProcedures } from './generation/procedures'
@@ -31,14 +31,19 @@ export const procedures: ProcedureMap = {
 
 export const platformHandlers: PlatformHandlers = {
   // The timer trigger (every minute) runs one bounded worker pass, then a bounded retention batch (expired unpaid
-  // orders, deleted works' files, expired leases) that never fails the timer run.
+  // orders, deleted works' files, expired leases) and the dashboard roll-ups, neither of which fails the timer run.
   async onTimer(rt, meta) {
     const worker = await runWorkerPass(rt, { maxTasks: 8, budgetMs: 45_000 })
     const retention = await runRetention(rt, rt.clock.now(), { limit: 20 }).catch((err: unknown) => {
       rt.logger.error('retention_failed', { request_id: meta.requestId, error: String((err as Error)?.message ?? err).slice(0, 200) })
       return { error: 'retention_failed' }
     })
-    return { worker, retention }
+    // Dashboard roll-ups (today at most once a minute, yesterday until final); never fails the timer run.
+    const stats = await rollupRecent(rt, rt.clock.now()).catch((err: unknown) => {
+      rt.logger.error('stats_rollup_failed', { request_id: meta.requestId, error: String((err as Error)?.message ?? err).slice(0, 200) })
+      return { error: 'stats_rollup_failed' }
+    })
+    return { worker, retention, stats }
   },
   // Verified, exactly-once crediting of a recharge (payment module).
   onPaymentCallback: handlePaymentCallback,

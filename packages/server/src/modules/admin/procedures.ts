@@ -5,6 +5,14 @@ import { adminLookupProcedures } from './lookups'
 import { adminTaskProcedures } from './stuck-tasks'
 import { adminApiConfigProcedures } from './api-configs'
 import { adminRetentionProcedures } from './retention'
+import { adminDashboardProcedures } from './dashboard/procedures'
+import { adminTaskViewProcedures } from './task-views'
+import { adminUserDetailProcedures } from './user-detail'
+import { adminOrderProcedures } from './orders'
+import { adminPromptPreviewProcedures } from './prompt-preview'
+import { adminProviderTestProcedures } from './provider-test'
+import { adminAuditLogProcedures } from './audit-log'
+import { adminSceneOrderProcedures } from './scene-order'
 
 export const adminProcedures = {
   ...adjustCreditsProcedures,
@@ -13,6 +21,15 @@ export const adminProcedures = {
   ...adminTaskProcedures,
   ...adminApiConfigProcedures,
   ...adminRetentionProcedures,
+  ...adminDashboardProcedures,
+  ...adminTaskViewProcedures,
+  ...adminUserDetailProcedures,
+  ...adminOrderProcedures,
+  ...adminPromptPreviewProcedures,
+  ...adminProviderTestProcedures,
+  ...adminAuditLogProcedures,
+  ...adminSceneOrderProcedures,
 }
 
 export { runRetention, type RetentionResult } from './retention'
+export { rollupRecent } from './dashboard/rollup'

@@ -34,9 +34,18 @@ export async function activeTemplate(rt: Runtime, type: WorkType): Promise<Promp
   return doc
 }
 
-/** Renders the active template for a type, a scene (photography) and the user's options. */
-export async function renderPrompt(rt: Runtime, type: WorkType, scene: Pick<SceneDoc, 'name' | 'description' | 'parameters'> | null, options: PromptOptions): Promise<RenderedPrompt> {
-  const tpl = await activeTemplate(rt, type)
+/**
+ * Renders the active template for a type, a scene (photography) and the user's options. `draft` renders an unsaved
+ * template instead (admin preview; version 0).
+ */
+export async function renderPrompt(
+  rt: Runtime,
+  type: WorkType,
+  scene: Pick<SceneDoc, 'name' | 'description' | 'parameters'> | null,
+  options: PromptOptions,
+  draft?: { template: string; negative_prompt: string },
+): Promise<RenderedPrompt> {
+  const tpl = draft ? { ...draft, version: 0 } : await activeTemplate(rt, type)
   const p = scene?.parameters ?? {}
   const values: Record<string, string> = {
     scene_name: scene?.name ?? '',

@@ -3,7 +3,7 @@
  * model photo, top + bottom), 场景图, 白底图 at listing sizes, batch, 高清放大 and 画同款 — each charged once,
  * refunded at most once, with the ledger audit clean.
  */
-import { inspectImage, recolor } from '@aiphoto/imaging/testing'
+import { imageFacts, recolor } from '@aiphoto/imaging/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { TestGateway } from '../../testing'
 import { credits, expectInvariants, garmentBytes, ledger, personBytes, pipelineGateway, register, runWorker, taskDoc, upload } from './pipeline-fixtures'
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 async function imageOf(gw: TestGateway, fileId: string) {
   const bytes = await gw.rt.storage.download(fileId)
-  return { bytes, ...(await inspectImage(bytes)) }
+  return { bytes, ...(await imageFacts(bytes)) }
 }
 
 describe('模特图 (on_model)', () => {
@@ -125,7 +125,7 @@ describe('白底图 (packshot) and 场景图 (scene)', () => {
     expect(await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'processing', stage: '生成场景 2/2', step: { index: 2, total: 2, kind: 'scene' } })
     let t = await taskDoc(gw, res.task_id)
     const cut = (t.steps as Array<{ units: Array<{ outputs: string[] | null }> | null }>)[0]!.units![0]!.outputs!
-    expect(await inspectImage(await gw.rt.storage.download(cut[0]!))).toMatchObject({ format: 'png', channels: 4 })
+    expect(await imageFacts(await gw.rt.storage.download(cut[0]!))).toMatchObject({ format: 'png', channels: 4 })
     await runWorker(gw)
     t = await taskDoc(gw, res.task_id)
     expect(t.status).toBe('completed')

@@ -2,6 +2,7 @@ import { BATCH_MAX_ITEMS } from '@aiphoto/contract'
 import { defineProcedures, openidOf } from '../../procedure'
 import { generate, generateBatch, upscaleWork } from './generate'
 import { getProgress } from './progress'
+import { subscribeTemplateIds } from '../notify/notify'
 
 export const generationProcedures = defineProcedures({
   'photography/generate': async ({ rt, caller, input, now }) =>
@@ -72,6 +73,7 @@ export const generationProcedures = defineProcedures({
       modes: { on_model: p.onModelPerImage, scene: p.photographyPerImage, packshot: p.packshotPerImage },
       upscale_per_image: p.upscalePerImage,
       batch_max_items: BATCH_MAX_ITEMS,
+      subscribe_template_ids: subscribeTemplateIds(rt),
     }
   },
 })

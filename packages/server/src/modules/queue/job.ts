@@ -20,12 +20,20 @@ export const PACKSHOT_SIZES = { '1:1': { width: 800, height: 800 }, '3:4': { wid
 
 export class InputMissingError extends Error {}
 
+/** Files a job staged for its provider (see `GenerationJob.stage`): recorded on the task, deleted when the job ends. */
+export interface StagedFiles {
+  fileIds: string[]
+}
+
 async function download(rt: Runtime, ids: string[]): Promise<Buffer[]> {
   try {
     return await Promise.all(ids.map((id) => rt.storage.download(id)))
-  } catch {
-    // The user deleted an input after paying (or a step output vanished): no provider can help.
-    throw new InputMissingError('输入图片已不存在')
+  } catch (err) {
+    // The user deleted an input after paying (or a step output vanished): no provider can help, fail (and refund)
+    // at once. Any other storage failure (a timeout, STORAGE_REQUEST_FAIL) is not the user's doing and is retried
+    // like a provider failure.
+    if ((err as { code?: unknown } | null)?.code === 'NOT_FOUND') throw new InputMissingError('输入图片已不存在')
+    throw err
   }
 }
 
@@ -34,7 +42,7 @@ export function stepsOf(task: TaskDoc): TaskStep[] {
   return task.steps ?? [{ kind: task.type === 'fitting' ? 'tryon' : 'scene', units: null }]
 }
 
-export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIndex = 0): Promise<GenerationJob> {
+export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIndex = 0, staged: StagedFiles = { fileIds: [] }): Promise<GenerationJob> {
   const p = task.params
   const steps = stepsOf(task)
   const step = steps[stepIndex]!
@@ -92,6 +100,17 @@ export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIn
     // `subject` tells a scene step what it places: a garment (scene mode) or a dressed model (on_model).
     options: { ...options, garment_type: p.garment_type, mode, subject: mode === 'on_model' ? 'model' : 'garment' },
     variation: unitIndex,
+    stage: async (file) => {
+      // Next to the work's results, so it is the user's data and is found by whoever cleans up after the task.
+      const ext = file.contentType === 'image/png' ? 'png' : 'jpg'
+      const safe = file.name.replace(/[^a-z0-9-]/gi, '').slice(0, 40) || 'input'
+      const cloudPath = `users/${task.user_openid}/works/${task.work_id}/inputs/${safe}-${rt.ids.token(6)}.${ext}`
+      const { fileId } = await rt.storage.upload({ cloudPath, content: file.bytes, contentType: file.contentType })
+      staged.fileIds.push(fileId)
+      const [signed] = await rt.storage.getTempUrls([fileId], INPUT_URL_TTL_SECONDS)
+      if (!signed?.url) throw new Error('staged input has no URL')
+      return signed.url
+    },
   }
   if (step.kind === 'packshot') job.target = PACKSHOT_SIZES[aspect === '1:1' ? '1:1' : '3:4']
   if (step.kind === 'upscale') job.scale = p.scale ?? 2

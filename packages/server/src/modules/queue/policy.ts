@@ -16,3 +16,14 @@ export const INPUT_URL_TTL_SECONDS = 3600
 export function backoffMs(attemptsMade: number): number {
   return RETRY_BACKOFF_MS[Math.min(RETRY_BACKOFF_MS.length - 1, Math.max(0, attemptsMade - 1))]!
 }
+
+/** Wait after a throttling answer that suggests none (DashScope sends no Retry-After). */
+export const THROTTLE_WAIT_MS = 5_000
+/** Upper bound of a provider-suggested wait, so a bogus Retry-After cannot park a paid task for hours. */
+export const THROTTLE_MAX_WAIT_MS = 60_000
+
+export function throttleWaitMs(retryAfterMs: number | undefined): number {
+  const ms = Number(retryAfterMs)
+  if (!Number.isFinite(ms) || ms <= 0) return THROTTLE_WAIT_MS
+  return Math.min(THROTTLE_MAX_WAIT_MS, Math.max(500, Math.round(ms)))
+}

@@ -12,13 +12,14 @@ import { getDoc } from '../../lib/db'
 import type { TaskDoc, TaskStep } from '../../data/documents'
 import { sendTaskMessage } from '../notify/notify'
 import { updateHeld, type ClaimedTask } from './claim'
-import { buildJob, InputMissingError, stepsOf, storeResults } from './job'
-import { backoffMs, PROVIDER_JOB_TIMEOUT_MS } from './policy'
+import { buildJob, InputMissingError, stepsOf, storeResults, type StagedFiles } from './job'
+import { admitSubmission, release, renew } from './provider-limits'
+import { backoffMs, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, type ProviderHandle } from './providers'
 import { completeTask, failTask } from './settle'
 import { planUnits, stepOutputs } from './steps'
 
-export type StepResult = 'completed' | 'failed' | 'retrying' | 'running' | 'lost'
+export type StepResult = 'completed' | 'failed' | 'retrying' | 'running' | 'throttled' | 'lost'
 
 export interface StepOptions {
   /** performance.now() deadline: keep working in this call until then (0 = one provider call, never wait). */
@@ -53,37 +54,84 @@ function cursorOf(steps: TaskStep[], stepIndex: number): { unit: number | null }
   return { unit: u === -1 ? null : u }
 }
 
-/** A new attempt: tries each eligible provider in failover order until one accepts the job. */
-async function submitAttempt(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIndex: number): Promise<{ outcome: ProviderOutcome; handle: ProviderHandle | null } | 'lost'> {
+interface Submitted {
+  outcome: ProviderOutcome
+  handle: ProviderHandle | null
+  /** The concurrency slot the accepted (running) provider job holds. */
+  slot: string | null
+  /** Inputs staged for the accepted job (kept until it ends; deleted at once otherwise). */
+  staged: string[]
+}
+
+/**
+ * A new attempt at one unit: tries each provider of the step's capability in failover order until one accepts
+ * the job. A provider whose account limits (queue/provider-limits.ts) have no room now is skipped like a
+ * throttling answer.
+ */
+async function submitAttempt(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIndex: number): Promise<Submitted | 'lost'> {
   const now = rt.clock.now()
-  // `attempts` counts every attempt of the task (what operators see); `unit_attempts` those of the current unit,
-  // which the retry limit applies to, so a three-step task has the same retries per step as a one-step one.
+  const none = (outcome: ProviderOutcome, handle: ProviderHandle | null = null): Submitted => ({ outcome, handle, slot: null, staged: [] })
+  // Attempts are counted before submitting, so a worker that keeps dying mid-attempt (a poison input, a crash loop)
+  // still runs out of them: the unit fails (and the images it cannot deliver are refunded) instead of being
+  // reclaimed forever. `attempts` counts every attempt of the task (what operators see); `unit_attempts` those of
+  // the current unit, which the limit applies to, so a three-step task has the same retries per step.
+  if (unitAttemptsOf(task) >= task.max_attempts) return none({ state: 'failed', retryable: false, reason: 'attempts exhausted: the worker stopped during every attempt' })
   const attempts = (task.attempts ?? 0) + 1
   const unitAttempts = unitAttemptsOf(task) + 1
   const steps = stepsOf(task)
   const progress = Math.max(task.progress ?? 0, overallProgress(steps, stepIndex, unitIndex, 0))
-  // Counted before submitting: a worker killed mid-submit still used up the attempt.
   if (!(await updateHeld(rt, task, { attempts, unit_attempts: unitAttempts, provider_task_id: null, submitted_at: now, progress, updated_at: now }))) return 'lost'
   Object.assign(task, { attempts, unit_attempts: unitAttempts, submitted_at: now, provider_task_id: null, progress })
+  const staged: StagedFiles = { fileIds: [] }
   let job
   try {
-    job = await buildJob(rt, task, stepIndex, unitIndex)
+    job = await buildJob(rt, task, stepIndex, unitIndex, staged)
   } catch (err) {
-    if (err instanceof InputMissingError) return { outcome: { state: 'failed', retryable: false, reason: err.message }, handle: null }
-    throw err
+    if (err instanceof InputMissingError) return none({ state: 'failed', retryable: false, reason: err.message })
+    return none({ state: 'failed', retryable: true, reason: `input read failed: ${errorText(err)}` })
   }
   const handles = await rankedProviders(rt, job.kind, now)
-  if (handles.length === 0) return { outcome: { state: 'failed', retryable: true, reason: 'no provider available' }, handle: null }
-  let last: { outcome: ProviderOutcome; handle: ProviderHandle | null } = { outcome: { state: 'failed', retryable: true, reason: 'no provider available' }, handle: null }
+  if (handles.length === 0) return none({ state: 'failed', retryable: true, reason: 'no provider available' })
+  let last: Submitted = none({ state: 'failed', retryable: true, reason: 'no provider available' })
+  let throttled: Submitted | null = null
+  const done = async (result: Submitted): Promise<Submitted> => {
+    // Staged inputs outlive the call only while a provider job may still download them.
+    if (result.outcome.state !== 'running' && staged.fileIds.length) await rt.storage.delete(staged.fileIds).catch(() => undefined)
+    return result.outcome.state === 'running' ? { ...result, staged: staged.fileIds } : result
+  }
   for (const handle of handles) {
+    const admission = await admitSubmission(rt, handle.config, task._id, task.provider_slot ?? null, rt.clock.now())
+    if (!admission.ok) {
+      throttled ??= none({ state: 'throttled', retryAfterMs: admission.retryAfterMs, reason: admission.reason }, handle)
+      continue
+    }
     const outcome = await safely(() => handle.provider.submit(job))
-    if (outcome.state !== 'failed') return { outcome, handle }
+    if (outcome.state === 'running') return done({ outcome, handle, slot: admission.slotId, staged: [] })
+    // Not accepted, or finished at once: the slot is free again.
+    await release(rt, admission.slotId, task._id, rt.clock.now())
+    if (outcome.state === 'throttled') {
+      // An account limit, not a fault: no breaker failure; the next provider may have room.
+      rt.logger.info('provider_throttled', { task_id: task._id, provider_id: handle.config._id, reason: outcome.reason.slice(0, 200) })
+      throttled ??= none(outcome, handle)
+      continue
+    }
+    if (outcome.state === 'succeeded') return done(none(outcome, handle))
     rt.logger.warn('provider_submit_failed', { task_id: task._id, step: steps[stepIndex]!.kind, provider_id: handle.config._id, retryable: outcome.retryable, reason: outcome.reason.slice(0, 200) })
     await recordProviderOutcome(rt, handle.config._id, 'failure', rt.clock.now())
     // A non-retryable answer may still be this provider's limitation (size, format): the next one may accept.
-    last = { outcome, handle }
+    last = none(outcome, handle)
   }
-  return last
+  // A provider that was only throttled may still accept this job: wait for it (the attempt is given back).
+  return done(throttled ?? last)
+}
+
+/** The provider job has ended (or was abandoned): free its slot and delete what was staged for it. */
+async function endProviderJob(rt: Runtime, task: ClaimedTask, now: Date): Promise<void> {
+  await release(rt, task.provider_slot, task._id, now)
+  if (task.staged_files?.length) await rt.storage.delete(task.staged_files).catch(() => undefined)
+  if (task.provider_slot || task.staged_files?.length) {
+    if (await updateHeld(rt, task, { provider_slot: null, staged_files: [], updated_at: now })) Object.assign(task, { provider_slot: null, staged_files: [] })
+  }
 }
 
 /** Attempts of the current unit (tasks queued before steps existed count the task's attempts). */
@@ -107,15 +155,25 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
     const submitted = await submitAttempt(rt, task, stepIndex, unitIndex)
     if (submitted === 'lost') return { kind: 'exit', result: 'lost' }
     ;({ outcome, handle } = submitted)
+    if (submitted.slot || submitted.staged.length) {
+      const patch = { provider_slot: submitted.slot, staged_files: submitted.staged }
+      if (!(await updateHeld(rt, task, patch))) {
+        await release(rt, submitted.slot, task._id, rt.clock.now())
+        return { kind: 'exit', result: 'lost' }
+      }
+      Object.assign(task, patch)
+    }
   }
 
   while (outcome.state === 'running') {
     const now = rt.clock.now()
     const submittedAt = task.submitted_at ? new Date(task.submitted_at).getTime() : now.getTime()
     if (now.getTime() - submittedAt > PROVIDER_JOB_TIMEOUT_MS) {
-      outcome = { state: 'failed', retryable: true, reason: 'provider job timed out' }
+      // Final, not retried: the provider may still finish (and bill) this job, and a resubmit would bill twice.
+      outcome = { state: 'failed', retryable: false, reason: 'provider job timed out' }
       break
     }
+    if (task.provider_slot) await renew(rt, task.provider_slot, task._id, now)
     const interval = handle?.pollIntervalMs ?? 1000
     const progress = Math.max(task.progress ?? 0, overallProgress(steps, stepIndex, unitIndex, 0.1 + 0.8 * (outcome.progress ?? 0)))
     const keep = performance.now() + interval < opts.deadline
@@ -133,6 +191,9 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
   }
 
   const now = rt.clock.now()
+  // A throttled poll: the provider job still runs and keeps its slot and inputs.
+  if (outcome.state === 'throttled') return { kind: 'exit', result: await waitForLimit(rt, task, handle, outcome, now) }
+  await endProviderJob(rt, task, now)
   if (outcome.state === 'succeeded') {
     const unit = steps[stepIndex]!.units![unitIndex]!
     // A provider may deliver more than asked: keep what was paid for.
@@ -213,6 +274,33 @@ export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepO
     const r = await runUnit(rt, task, stepIndex, unit, opts)
     if (r.kind === 'exit') return r.result
   }
+}
+
+/**
+ * A throttling answer: wait and ask again without using up an attempt or failing the task. A throttled submit
+ * (nothing was accepted) goes back to pending with its attempt given back; a throttled poll keeps the provider
+ * job and polls it again after the wait. The step and unit reached are kept.
+ */
+async function waitForLimit(rt: Runtime, task: ClaimedTask, handle: ProviderHandle | null, outcome: Extract<ProviderOutcome, { state: 'throttled' }>, now: Date): Promise<StepResult> {
+  const wait = throttleWaitMs(outcome.retryAfterMs)
+  const until = new Date(now.getTime() + wait)
+  if (task.provider_task_id) {
+    const ok = await updateHeld(rt, task, { provider_id: handle?.config._id ?? task.provider_id, lease_until: until, updated_at: now })
+    return ok ? 'throttled' : 'lost'
+  }
+  const ok = await updateHeld(rt, task, {
+    status: 'pending',
+    attempts: Math.max(0, (task.attempts ?? 1) - 1),
+    unit_attempts: Math.max(0, unitAttemptsOf(task) - 1),
+    lease_id: null,
+    lease_until: null,
+    provider_task_id: null,
+    submitted_at: null,
+    next_attempt_at: until,
+    error: `throttled: ${outcome.reason}`.slice(0, 300),
+    updated_at: now,
+  })
+  return ok ? 'throttled' : 'lost'
 }
 
 function lastFailure(task: TaskDoc, steps: TaskStep[]): string {

@@ -1,0 +1,3 @@
+export * from './fault-plan'
+export * from './fault-errors'
+export * from './fault-injector'
