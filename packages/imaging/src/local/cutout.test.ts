@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { createFixtureGarment, createFixturePerson } from '../fixtures'
 import { PHOTO_GARMENTS, renderPhotoGarment } from '../photo-fixtures'
 import { renderSceneThumbnail } from './backdrop'
+import { renderLocalJob } from './local-provider'
+import { drawModelFigure } from './model-figure'
 import { cutOutGarment, extractSubject } from './cutout'
 import { estimateTorso } from './person-region'
 import { BACKDROPS } from './scene-style'
@@ -68,6 +70,31 @@ describe('garment cut-out', () => {
     }
     expect(inter / union).toBeGreaterThan(0.9)
     expect(floating).toBeLessThan(50)
+  }, 20_000)
+
+  // 模特图 with a scene cuts the dressed model out of the try-on result: a studio backdrop lit in the middle (a
+  // radial vignette, brighter inside than any surface fitted to its border) and the AI mark in the corner. The
+  // fitted field alone kept a light patch around the knees; the mark, an island, rode along into the scene (two
+  // marks on the final image).
+  it('cuts a dressed model out of a try-on result: no patch of the lit backdrop, no AI mark from the corner', async () => {
+    const person = await drawModelFigure({ gender: 'female', age: 'young', body: 'regular', pose: 'walking', skin_tone: 'medium' })
+    const [tryon] = await renderLocalJob({
+      kind: 'fitting',
+      inputs: { garments: [await createFixtureGarment({ format: 'jpeg' })], person },
+      inputUrls: { garments: [] },
+      scene: { id: 'studio', name: 'studio', category: 'studio', parameters: { backdrop: 'white' } },
+      prompt: 'p',
+      negativePrompt: '',
+      count: 1,
+      aspectRatio: '3:4',
+      options: {},
+    })
+    const s = await extractSubject((tryon as { bytes: Buffer }).bytes, 1024)
+    // The drawn figure is about a third of the frame wide, centred; the mark sits in the bottom-right corner.
+    expect(s.bbox.width / s.width).toBeLessThan(0.45)
+    let cornerOpaque = 0
+    for (let y = Math.floor(s.height * 0.9); y < s.height; y++) for (let x = Math.floor(s.width * 0.7); x < s.width; x++) if (s.data[(y * s.width + x) * 4 + 3]! > 128) cornerOpaque++
+    expect(cornerOpaque).toBe(0)
   }, 20_000)
 
   it('leaves a photo without a plain border opaque instead of guessing', async () => {

@@ -100,6 +100,48 @@ function fitBackdrop(data: Buffer, border: number[], w: number, h: number): Floa
   return out
 }
 
+/**
+ * Clears opaque islands far smaller than the subject: a label or watermark in a corner (the AI mark of an earlier
+ * step's output), a crumb on the sheet. The subject and everything attached to it is one component; islands
+ * under 8 % of the largest one go.
+ */
+function dropSpecks(mask: Buffer, w: number, h: number): void {
+  const n = w * h
+  const label = new Int32Array(n).fill(-1)
+  const sizes: number[] = []
+  const stack = new Int32Array(n)
+  for (let start = 0; start < n; start++) {
+    if (mask[start] === 0 || label[start] !== -1) continue
+    const id = sizes.length
+    let size = 0
+    let sp = 0
+    stack[sp++] = start
+    label[start] = id
+    while (sp > 0) {
+      const p = stack[--sp]!
+      size++
+      const x = p % w
+      const push = (q: number) => {
+        if (mask[q] !== 0 && label[q] === -1) {
+          label[q] = id
+          stack[sp++] = q
+        }
+      }
+      if (x > 0) push(p - 1)
+      if (x < w - 1) push(p + 1)
+      if (p >= w) push(p - w)
+      if (p < n - w) push(p + w)
+    }
+    sizes.push(size)
+  }
+  if (sizes.length < 2) return
+  const keep = Math.max(...sizes) * 0.08
+  for (let p = 0; p < n; p++) {
+    const id = label[p]!
+    if (id >= 0 && sizes[id]! < keep) mask[p] = 0
+  }
+}
+
 /** Extracts the subject at a working size (long side ≤ maxSide). */
 export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subject> {
   const { data, info } = await sharp(input)
@@ -136,14 +178,21 @@ export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subj
     // A busy border (a scene, not a backdrop) has a large spread around its median colour: then flood nothing,
     // even where a smooth surface happens to fit it. Otherwise the tolerance follows what the light field leaves.
     const tol = spread > 60 ? 0 : Math.min(80, Math.max(24, noise * 1.6 + 14))
+    // The border median with its own (wider) tolerance still counts too: a studio backdrop lit in the middle
+    // (a radial vignette, as the try-on results have) is brighter inside than any surface fitted to its border.
+    const tolMedian = spread > 60 ? 0 : Math.min(80, Math.max(24, spread * 1.6 + 14))
     // Which pixels are background-coloured (squared distance, one tight pass), then the flood over them.
     const near = new Uint8Array(n)
     const tol2 = tol * tol
+    const tolMedian2 = tolMedian * tolMedian
     for (let p = 0, i = 0; p < n; p++, i += 4) {
       const dr = data[i]! - field[p * 3]!
       const dg = data[i + 1]! - field[p * 3 + 1]!
       const db = data[i + 2]! - field[p * 3 + 2]!
-      if (dr * dr + dg * dg + db * db <= tol2) near[p] = 1
+      const mr = data[i]! - r0
+      const mg = data[i + 1]! - g0
+      const mb = data[i + 2]! - b0
+      if (dr * dr + dg * dg + db * db <= tol2 || mr * mr + mg * mg + mb * mb <= tolMedian2) near[p] = 1
     }
     const bg = new Uint8Array(n)
     if (tol > 0) {
@@ -177,6 +226,7 @@ export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subj
       if (!edge) mask[p] = 255
     }
     backgroundFraction = count / n
+    if (count > 0 && count < n * 0.995) dropSpecks(mask, w, h)
     if (count > 0 && count < n * 0.995) {
       // A soft edge: about one pixel of anti-aliasing at the working size.
       // NOTE: extractChannel(0): sharp turns a 1-channel raw input into 3-channel sRGB output otherwise.
