@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { CreditPackage, Scene, UserProfile, WorkDetail, WorkSummary } from '@aiphoto/contract'
 import { createFixtureGarment, createFixturePerson } from '@aiphoto/imaging'
 import { gateway, launchChromium, newPhoneContext, startPreviewCloud, tempDir, watchConsole, type ConsoleWatch, type PreviewCloud } from './harness'
-import { brokenImages, expectToast, screenshotter, storedToken, tap, textOf, visible, waitForRoute, waitForText, WAIT_MS } from './ui'
+import { brokenImages, expectToast, pickPhoto, screenshotter, storedToken, tap, textOf, visible, waitForRoute, waitForText, WAIT_MS } from './ui'
 
 const GENERATION_MS = 60_000
 
@@ -63,14 +63,6 @@ async function verticalOffset(inner: Locator, outer: Locator): Promise<number> {
   const [a, b] = [await inner.boundingBox(), await outer.boundingBox()]
   if (!a || !b) throw new Error('element has no box')
   return Math.abs(a.y + a.height / 2 - (b.y + b.height / 2))
-}
-
-/** Taps an add-photo tile, answers Taro's 拍摄/从相册选择 sheet with the album, and hands the file to the picker. */
-async function pickPhoto(page: Page, addLabel: string, file: string): Promise<void> {
-  await tap(page, '.slot-add', addLabel)
-  const chooser = page.waitForEvent('filechooser', { timeout: WAIT_MS })
-  await tap(page, '.taro-actionsheet__cell', '从相册选择')
-  await (await chooser).setFiles(file)
 }
 
 /** From the progress page until the app opens the finished work's detail page; returns the work id. */
@@ -135,13 +127,16 @@ describe('H5 preview in Chromium', () => {
       await tap(page, '.entry-photo')
       await waitForRoute(page, '/package-create/photography/index')
       await visible(page, '.scene-pick').waitFor({ timeout: WAIT_MS })
+      // The product in a scene (场景图); the other modes have their own test file (h5-photography-modes).
+      await tap(page, '.mode', '场景图')
+      await visible(page, '.mode-on', '场景图').waitFor({ timeout: WAIT_MS })
       await pickPhoto(page, '添加服装', garmentPng)
       await visible(page, '.slot .slot-img img').waitFor({ timeout: WAIT_MS })
       await visible(page, '.cost-btn', '立即生成').waitFor({ timeout: WAIT_MS })
       const scene = scenes[1]!
       await tap(page, '.scene-pick', scene.name)
       await visible(page, '.scene-pick-on', scene.name).waitFor({ timeout: WAIT_MS })
-      const pricing = await api<{ photography_per_image: number; fitting_per_image: number }>(token, 'photography/getPricing')
+      const pricing = await api<{ photography_per_image: number; fitting_per_image: number; modes: Record<string, number> }>(token, 'photography/getPricing')
       expect(await textOf(page, '.cost-num')).toBe(String(pricing.photography_per_image))
       expect(await brokenImages(page)).toEqual([])
       await snap(page, 'photography-ready')
@@ -205,7 +200,7 @@ describe('H5 preview in Chromium', () => {
       await tap(page, '.pkg', `¥${(pkg.price_fen / 100).toFixed(pkg.price_fen % 100 === 0 ? 0 : 2)}`)
       await visible(page, '.pkg-on', String(pkg.credits)).waitFor({ timeout: WAIT_MS })
       await waitForText(page, '.recharge-balance', (t) => t === String(afterCheckin), 'the balance on 充值')
-      await waitForText(page, '.recharge-head .faint', (t) => t === `服装摄影 ${pricing.photography_per_image} 积分/张 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次`, 'the prices on 充值')
+      await waitForText(page, '.recharge-head .faint', (t) => t === `服装摄影 ${Math.min(...Object.values(pricing.modes))} 积分/张起 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次`, 'the prices on 充值')
       await snap(page, 'recharge')
       await tap(page, '.action-bar taro-button-core', '立即支付')
       await page.waitForURL((u) => u.pathname === '/dev/checkout', { timeout: WAIT_MS })

@@ -2,7 +2,7 @@
  * Driving the Taro H5 app: it keeps earlier pages of the stack in the DOM (hidden), so every lookup is scoped to
  * what is visible; toasts, modals and action sheets are Taro's own DOM (`.taro__toast`, `.taro-actionsheet__cell`).
  */
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { repoRoot } from './harness'
@@ -36,6 +36,14 @@ export async function expectToast(page: Page, text: string | RegExp, timeout = W
 export async function waitForRoute(page: Page, route: string): Promise<void> {
   // String expressions (not functions) here and below: this module is also compiled without the DOM lib (bench).
   await page.waitForFunction(`decodeURIComponent(location.hash.slice(1)).startsWith(${JSON.stringify(route)})`, undefined, { timeout: WAIT_MS })
+}
+
+/** Taps an add-photo tile, answers Taro's 拍摄/从相册选择 sheet with the album, and hands the file(s) to the picker. */
+export async function pickPhoto(page: Page, addLabel: string, file: string | string[]): Promise<void> {
+  await tap(page, '.slot-add', addLabel)
+  const chooser = page.waitForEvent('filechooser', { timeout: WAIT_MS })
+  await tap(page, '.taro-actionsheet__cell', '从相册选择')
+  await (await chooser).setFiles(file)
 }
 
 /** Text of the first visible match, trimmed. */
@@ -82,17 +90,21 @@ export async function storedToken(page: Page): Promise<string> {
   return token
 }
 
-/** Numbered full-page screenshots under artifacts/e2e/ (cleared once per run). */
-export function screenshotter(dir = path.join(repoRoot, 'artifacts', 'e2e')) {
-  rmSync(dir, { recursive: true, force: true })
+/**
+ * Numbered full-page screenshots under artifacts/e2e/: `<prefix><nn>-<name>.png`. Each test file passes its own
+ * prefix and clears only its own earlier shots, so files run in any order keep each other's screenshots.
+ */
+export function screenshotter(dir = path.join(repoRoot, 'artifacts', 'e2e'), prefix = '') {
   mkdirSync(dir, { recursive: true })
+  const mine = new RegExp(`^${prefix.replace(/[^a-z0-9-]/gi, '')}\\d{2}-.*\\.png$`)
+  for (const f of readdirSync(dir)) if (mine.test(f)) rmSync(path.join(dir, f), { force: true })
   let n = 0
   const taken: string[] = []
   return {
     dir,
     taken,
     async shot(page: Page, name: string): Promise<string> {
-      const file = path.join(dir, `${String(++n).padStart(2, '0')}-${name}.png`)
+      const file = path.join(dir, `${prefix}${String(++n).padStart(2, '0')}-${name}.png`)
       // Toasts fade; the shot shows the settled page.
       await page.screenshot({ path: file, animations: 'disabled' })
       taken.push(file)

@@ -4,7 +4,7 @@ import './cost-bar.css'
 import { pressState } from './press-state'
 
 /** The bottom bar of a generation page: live cost against the balance, and either 生成 or a way to get credits (去充值; on iOS, where buying is not offered, 获取积分 → check-in on 我的). */
-export function CostBar(props: { cost: number | null; balance: number | null; busy: boolean; ready: boolean; hint?: string; onGenerate: () => void }) {
+export function CostBar(props: { cost: number | null; balance: number | null; busy: boolean; ready: boolean; hint?: string; note?: string; onGenerate: () => void }) {
   const insufficient = props.balance !== null && props.cost !== null && props.balance < props.cost
   return (
     <>
@@ -15,6 +15,7 @@ export function CostBar(props: { cost: number | null; balance: number | null; bu
             消耗 <View className='cost-num'>{props.cost ?? '…'}</View> 积分
           </View>
           <View className={insufficient ? 'faint danger' : 'faint'}>
+            {props.note ? `${props.note} · ` : ''}
             {props.balance === null ? '余额加载中…' : insufficient ? `余额 ${props.balance}，还差 ${(props.cost ?? 0) - props.balance}` : `余额 ${props.balance}`}
           </View>
         </View>

@@ -1,5 +1,6 @@
 import { Image, View } from '@tarojs/components'
 import type { WorkSummary } from '@aiphoto/contract'
+import { WORK_MODE_LABEL } from '../services/modes'
 import './work-card.css'
 
 const STATUS_TEXT: Record<WorkSummary['status'], string> = {
@@ -23,7 +24,7 @@ export function WorkCard(props: { work: WorkSummary; onClick: () => void }) {
         </View>
       )}
       <View className='work-meta row between'>
-        <View className='work-type'>{w.type === 'photography' ? '服装摄影' : '虚拟试衣'}</View>
+        <View className='work-type'>{WORK_MODE_LABEL[w.mode]}</View>
         {w.is_favorite ? <View className='work-fav'>★</View> : null}
       </View>
       <View className='row between'>

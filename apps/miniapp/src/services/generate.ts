@@ -10,6 +10,7 @@ import { subscribeTemplateIds } from './pricing'
 import { setCredits } from './session'
 
 type GenerateOutput = ActionOutput<'photography/generate'>
+type BatchOutput = ActionOutput<'photography/generateBatch'>
 
 async function askSubscribe(): Promise<void> {
   const tmplIds = subscribeTemplateIds()
@@ -23,7 +24,7 @@ async function askSubscribe(): Promise<void> {
 
 export function createAttempt() {
   let requestId: string | null = null
-  return async function run(call: (requestId: string) => Promise<GenerateOutput>): Promise<GenerateOutput> {
+  return async function run<T extends { credits: number }>(call: (requestId: string) => Promise<T>): Promise<T> {
     await askSubscribe()
     requestId ??= createRequestId()
     try {
@@ -41,4 +42,12 @@ export function createAttempt() {
 
 export function goToProgress(out: GenerateOutput): void {
   void Taro.redirectTo({ url: `/package-create/progress/index?task_id=${out.task_id}&work_id=${out.work_id}&cost=${out.cost}` })
+}
+
+/** A batch: one work per garment, followed together on the progress page. */
+export function goToBatchProgress(out: BatchOutput): void {
+  if (out.works.length === 1) return goToProgress({ ...out.works[0]!, credits: out.credits, replayed: out.replayed })
+  const tasks = out.works.map((w) => w.task_id).join(',')
+  const works = out.works.map((w) => w.work_id).join(',')
+  void Taro.redirectTo({ url: `/package-create/progress/index?task_ids=${tasks}&work_ids=${works}&cost=${out.cost}` })
 }

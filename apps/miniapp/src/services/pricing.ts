@@ -3,14 +3,10 @@
  * generation pages, so the cost shown before 生成 is exactly what the gateway will charge.
  */
 import { useEffect, useState } from 'react'
+import type { PhotographyMode, Pricing } from '@aiphoto/contract'
 import { api } from './api'
 
-export interface Pricing {
-  photography_per_image: number
-  fitting_per_image: number
-  /** Every subscribe-message template the server may send about a generation (done and failed). */
-  subscribe_template_ids: string[]
-}
+export type { Pricing }
 
 let cached: Pricing | null = null
 let inflight: Promise<Pricing> | null = null
@@ -43,8 +39,18 @@ export function subscribeTemplateIds(): string[] {
   return cached?.subscribe_template_ids ?? []
 }
 
-export function photographyCost(pricing: Pricing, count: number): number {
-  return pricing.photography_per_image * count
+/** Credits per image of a mode; 高清 adds the upscale price (the server's unitPrice, packages/server generate.ts). */
+export function photographyUnitPrice(pricing: Pricing, mode: PhotographyMode, hd: boolean): number {
+  return pricing.modes[mode] + (hd && mode !== 'packshot' ? pricing.upscale_per_image : 0)
+}
+
+/** What one 生成 charges: every garment is its own work of `count` images (a batch charges each work). */
+export function photographyCost(pricing: Pricing, input: { mode: PhotographyMode; count: number; garments: number; hd: boolean }): number {
+  return photographyUnitPrice(pricing, input.mode, input.hd) * input.count * Math.max(1, input.garments)
+}
+
+export function upscaleCost(pricing: Pricing): number {
+  return pricing.upscale_per_image
 }
 
 export function fittingCost(pricing: Pricing): number {

@@ -55,7 +55,7 @@ function CreditsInfo() {
         <View className='muted'>当前积分</View>
         <View className='recharge-balance'>{profile?.credits ?? '--'}</View>
         <View className='faint'>
-          {pricing ? `服装摄影 ${pricing.photography_per_image} 积分/张 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次` : '\u00a0'}
+          {pricing ? `服装摄影 ${Math.min(pricing.modes.on_model, pricing.modes.scene, pricing.modes.packshot)} 积分/张起 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次` : '\u00a0'}
         </View>
       </View>
       <View className='section card recharge-note'>
@@ -151,7 +151,7 @@ function Shop() {
         <View className='recharge-balance'>{profile?.credits ?? '--'}</View>
         {/* The server's prices (photography/getPricing), not a copy: they are configurable. */}
         <View className='faint'>
-          {pricing ? `服装摄影 ${pricing.photography_per_image} 积分/张 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次` : '\u00a0'}
+          {pricing ? `服装摄影 ${Math.min(pricing.modes.on_model, pricing.modes.scene, pricing.modes.packshot)} 积分/张起 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次` : '\u00a0'}
         </View>
       </View>
       {error ? (

@@ -7,6 +7,8 @@ import { api } from '../../services/api'
 import { ensureSession, setCredits, useProfile } from '../../services/session'
 import { copyText, saveImage } from '../../services/media'
 import { createAttempt, goToProgress } from '../../services/generate'
+import { WORK_MODE_LABEL } from '../../services/modes'
+import { upscaleCost, usePricing } from '../../services/pricing'
 import { confirm, formatDate, toastError, toastSuccess, toastText } from '../../services/ui'
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView } from '../../components/state-view'
@@ -21,7 +23,8 @@ export default function Detail() {
   const [work, setWork] = useState<WorkDetail | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [current, setCurrent] = useState(0)
-  const [busy, setBusy] = useState<null | 'save' | 'fav' | 'delete' | 'again'>(null)
+  const [busy, setBusy] = useState<null | 'save' | 'fav' | 'delete' | 'again' | 'upscale'>(null)
+  const pricing = usePricing()
   const [loadedAt, setLoadedAt] = useState<number | null>(null)
   const attempt = useRef(createAttempt()).current
 
@@ -111,6 +114,34 @@ export default function Detail() {
     }
   }
 
+  /** 高清放大 of the image on screen: a paid post-process that makes a new work, so the price is confirmed first. */
+  async function upscale() {
+    if (!work || busy || !pricing) return
+    const price = upscaleCost(pricing)
+    const ok = await confirm({
+      title: '高清放大',
+      content: `将当前第 ${current + 1} 张放大为 2 倍分辨率，生成一个新作品，消耗 ${price} 积分。`,
+      // WeChat's showModal allows at most 4 characters of confirmText; the price is in the content.
+      confirmText: '确认放大',
+    })
+    if (!ok) return
+    setBusy('upscale')
+    try {
+      const index = current
+      const out = await attempt((request_id) => api.photography.upscale({ work_id: work._id, image_index: index, scale: 2, request_id }))
+      goToProgress(out)
+    } catch (e) {
+      toastError(e)
+      setBusy(null)
+    }
+  }
+
+  /** 画同款: the photography page pre-filled with this work's mode, model, scene and settings. */
+  function drawSame() {
+    if (!work) return
+    void Taro.navigateTo({ url: `/package-create/photography/index?from_work_id=${work._id}&title=${encodeURIComponent(`${WORK_MODE_LABEL[work.mode]} · ${formatDate(work.created_at)}`)}` })
+  }
+
   function shareH5() {
     if (process.env.TARO_ENV !== 'h5') return
     const url = urls[current]
@@ -151,7 +182,7 @@ export default function Detail() {
 
       <View className='section card'>
         <View className='row between'>
-          <View className='detail-type'>{work.type === 'photography' ? '服装摄影' : '虚拟试衣'}</View>
+          <View className='detail-type'>{work.type === 'photography' ? `服装摄影 · ${WORK_MODE_LABEL[work.mode]}` : '虚拟试衣'}</View>
           <View className='faint'>{formatDate(work.created_at)}</View>
         </View>
         <View className='muted detail-sub'>
@@ -176,14 +207,46 @@ export default function Detail() {
         </View>
       </View>
 
+      {work.type === 'photography' && work.mode !== 'upscale' && work.status === 'completed' && urls.length > 0 ? (
+        <View className='section card detail-more'>
+          <View className='detail-more-item row' onClick={upscale}>
+            <View className='grow'>
+              <View className='detail-more-name'>高清放大</View>
+              <View className='faint'>当前图片放大 2 倍，细节更清晰，生成新作品</View>
+            </View>
+            <View className='detail-more-go'>{busy === 'upscale' ? '提交中…' : pricing ? `${upscaleCost(pricing)} 积分 ›` : '…'}</View>
+          </View>
+          <View className='detail-more-item row' onClick={drawSame}>
+            <View className='grow'>
+              <View className='detail-more-name'>画同款</View>
+              <View className='faint'>沿用模式、模特、场景和设置，可换一件服装</View>
+            </View>
+            <View className='detail-more-go'>去拍摄 ›</View>
+          </View>
+        </View>
+      ) : null}
+      {work.mode === 'upscale' && work.source_work_id ? (
+        <View className='section card detail-more'>
+          <View className='detail-more-item row' onClick={() => Taro.navigateTo({ url: `/package-works/detail/index?id=${work.source_work_id}` })}>
+            <View className='grow'>
+              <View className='detail-more-name'>查看原图作品</View>
+              <View className='faint'>本作品由原作品高清放大而来</View>
+            </View>
+            <View className='detail-more-go'>›</View>
+          </View>
+        </View>
+      ) : null}
+
       <View className='action-bar-spacer' />
       <View className='action-bar row detail-bar'>
         <Button className='btn btn-ghost grow' {...pressState({ busy: busy === 'save', disabled: busy !== null || urls.length === 0 })} onClick={save}>
           {process.env.TARO_ENV === 'weapp' ? '保存到相册' : '下载图片'}
         </Button>
-        <Button className='btn grow' {...pressState({ busy: busy === 'again', disabled: busy !== null })} onClick={again}>
-          再来一张
-        </Button>
+        {work.mode !== 'upscale' ? (
+          <Button className='btn grow' {...pressState({ busy: busy === 'again', disabled: busy !== null })} onClick={again}>
+            再来一张
+          </Button>
+        ) : null}
       </View>
     </View>
   )

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
-import { Image, View } from '@tarojs/components'
+import { Image, ScrollView, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useRouter, useShareAppMessage } from '@tarojs/taro'
-import type { Scene } from '@aiphoto/contract'
+import type { Scene, Showcase } from '@aiphoto/contract'
 import { errorMessage } from '@aiphoto/client'
 import { api } from '../../services/api'
 import { ensureSession, rememberInvite, useProfile } from '../../services/session'
@@ -11,6 +11,7 @@ import { ErrorView, StateView } from '../../components/state-view'
 import { Tabs } from '../../components/tabs'
 import { goGetCredits } from '../../services/platform'
 import { useFreshUrls } from '../../hooks/use-fresh'
+import { WORK_MODE_LABEL } from '../../services/modes'
 import './index.css'
 
 type Category = Scene['category'] | 'all'
@@ -28,10 +29,13 @@ export default function Home() {
   const [scenes, setScenes] = useState<Scene[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [category, setCategory] = useState<Category>('all')
+  const [showcases, setShowcases] = useState<Showcase[]>([])
   const [loadedAt, setLoadedAt] = useState<number | null>(null)
 
   const load = useCallback(async () => {
     setError(null)
+    // 画同款 is an extra: the scene list must not wait for it or fail with it.
+    void api.photography.showcases({}).then((res) => setShowcases(res.items), () => undefined)
     try {
       const res = await api.scenes.list({})
       setScenes(res.items)
@@ -64,6 +68,8 @@ export default function Home() {
   const shown = (scenes ?? []).filter((s) => category === 'all' || s.category === category)
   const goPhotography = (sceneId?: string) =>
     Taro.navigateTo({ url: `/package-create/photography/index${sceneId ? `?scene_id=${sceneId}` : ''}` })
+  const drawSame = (s: Showcase) =>
+    Taro.navigateTo({ url: `/package-create/photography/index?from_showcase_id=${s._id}&title=${encodeURIComponent(s.title)}` })
 
   return (
     <View className='pg home'>
@@ -88,6 +94,31 @@ export default function Home() {
           </View>
         </View>
       </View>
+
+      {showcases.length > 0 ? (
+        <>
+          <View className='section row between'>
+            <View className='section-title'>画同款</View>
+            <View className='faint sc-sub'>选一个喜欢的效果，换上你的衣服</View>
+          </View>
+          <ScrollView scrollX className='sc-scroll' enhanced showScrollbar={false}>
+            <View className='row sc-row'>
+              {showcases.map((s) => (
+                <View key={s._id} className='sc-card' onClick={() => drawSame(s)}>
+                  {s.cover_url ? (
+                    <Image className='sc-img' src={s.cover_url} mode='aspectFill' lazyLoad onError={onImageError} />
+                  ) : (
+                    <View className='sc-img scene-ph scene-ph-studio'>{WORK_MODE_LABEL[s.mode]}</View>
+                  )}
+                  <View className='sc-mode'>{WORK_MODE_LABEL[s.mode]}</View>
+                  <View className='sc-title ellipsis'>{s.title}</View>
+                  <View className='sc-go'>画同款</View>
+                </View>
+              ))}
+            </View>
+          </ScrollView>
+        </>
+      ) : null}
 
       <View className='section'>
         <View className='section-title'>热门场景</View>
