@@ -4,4 +4,4 @@ export { inspectImage, sniffFormat, type InspectedImage, type SniffedFormat } fr
 export { startFakeStability, type FakeStability, type FakeStabilityOptions } from './fake-stability'
 export type { FakeFault, RecordedRequest } from './fake-server'
 export { imageFacts, recolor, type ImageFacts } from './image-facts'
-export { startImageHost, type ImageHost } from './image-host'
+export { startImageHost, renderTestImage, type ImageHost } from './image-host'

@@ -93,6 +93,11 @@ export interface WorkDoc {
   deleted_at?: Date | null
   /** Files of a deleted work still to remove (retention sweep) — empty once removed. */
   files_to_remove?: string[]
+  /**
+   * True while `files_to_remove` is non-empty: the retention sweep (every minute) finds these works through the
+   * `files_pending` index instead of scanning every deleted work ever.
+   */
+  files_pending?: boolean
 }
 
 export type PhotographyMode = 'on_model' | 'scene' | 'packshot'

@@ -37,6 +37,8 @@ export const adminApiConfigProcedures = defineProcedures({
           const handle = buildProvider(rt, c)
           return handle ? capabilitiesOf(handle.provider) : []
         })(),
+        poll_interval_ms: typeof c.poll_interval_ms === 'number' ? c.poll_interval_ms : null,
+        limits: { max_concurrent: c.limits?.max_concurrent ?? null, submits_per_second: c.limits?.submits_per_second ?? null },
       })),
     }
   },
@@ -58,7 +60,8 @@ export const adminApiConfigProcedures = defineProcedures({
       // An edited config starts with a closed circuit: the operator just changed what was failing.
       failures: 0,
       open_until: null,
-      ...(before?.poll_interval_ms !== undefined ? { poll_interval_ms: before.poll_interval_ms } : {}),
+      ...(input.poll_interval_ms !== undefined ? { poll_interval_ms: input.poll_interval_ms } : before?.poll_interval_ms !== undefined ? { poll_interval_ms: before.poll_interval_ms } : {}),
+      ...(input.limits !== undefined ? { limits: { ...before?.limits, ...input.limits } } : before?.limits !== undefined ? { limits: before.limits } : {}),
       created_at: before?.created_at ?? now,
       updated_at: now,
     }
