@@ -52,7 +52,7 @@ function simProvider(image: Buffer): ImageProvider {
 }
 
 async function world(design: 'ours' | 'seed') {
-  const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#8899aa' } }).jpeg().toBuffer()
+  const image = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#8899aa' } }).jpeg().toBuffer()
   const als = new AsyncLocalStorage<Role>()
   const tallies: Record<Role, Tally> = { backend: zero(), poll: zero() }
   const kicks: Promise<unknown>[] = []

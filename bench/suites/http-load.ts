@@ -24,7 +24,7 @@ type Action = 'api/listWorks' | 'photography/getProgress' | 'photography/generat
 const suite: BenchSuite = {
   name: 'http-load',
   async run(): Promise<BenchRow[]> {
-    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#8899aa' } }).jpeg().toBuffer()
+    const image = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#8899aa' } }).jpeg().toBuffer()
     const provider: ImageProvider = {
       name: 'tiny',
       supports: () => true,
