@@ -30,3 +30,12 @@ export async function startImageHost(): Promise<ImageHost> {
     },
   }
 }
+
+/** Synthetic test images other packages cannot make without sharp: noise (incompressible, for byte limits) or flat. */
+export async function renderTestImage(opts: { width: number; height: number; format: 'png' | 'jpeg' | 'gif' | 'webp'; noise?: boolean }): Promise<Buffer> {
+  const { default: sharp } = await import('sharp')
+  const img = sharp({
+    create: { width: opts.width, height: opts.height, channels: 3, background: '#9a8f80', ...(opts.noise ? { noise: { type: 'gaussian' as const, mean: 128, sigma: 60 } } : {}) },
+  })
+  return img.toFormat(opts.format).toBuffer()
+}
