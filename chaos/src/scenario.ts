@@ -10,7 +10,6 @@ import { seededRandom, type FaultPlan } from '@aiphoto/local-runtime'
 import type { Caller } from '@aiphoto/runtime'
 import { closeStaleOrders, cloudPayCallbackEventOf } from '@aiphoto/server'
 import { audit, type AuditResult } from './audit'
-import { uniquePng } from './png'
 import { MODES, type Mode } from './modes'
 import { ADMIN, createWorld, sha256, type World } from './world'
 
@@ -172,12 +171,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
     const uploadOne = async (u: SimUser, kind: 'garment' | 'person'): Promise<string | null> => {
       const n = ++u.uploads
-      const bytes = uniquePng(`chaos ${u.openid} ${kind} ${n} ${opts.seed}`)
-      const cloudPath = `users/${u.openid}/uploads/${kind}-${n}.png`
+      // Unique per upload (assets are deduplicated by hash): the same image with a trailer after its end marker.
+      const bytes = Buffer.concat([world.image, Buffer.from(`chaos ${u.openid} ${kind} ${n} ${opts.seed}`)])
+      const cloudPath = `users/${u.openid}/uploads/${kind}-${n}.jpg`
       let fileId: string | null = null
       // The client's wx.cloud.uploadFile, retried as the app would.
       for (let a = 0; a < 4 && !fileId; a++) {
-        fileId = await world.faults.run(`${u.openid}:up${n}#${a}`, () => world.rt.storage.upload({ cloudPath, content: bytes, contentType: 'image/png' }).then((r) => r.fileId, () => null))
+        fileId = await world.faults.run(`${u.openid}:up${n}#${a}`, () => world.rt.storage.upload({ cloudPath, content: bytes, contentType: 'image/jpeg' }).then((r) => r.fileId, () => null))
       }
       if (!fileId) return gaveUp('storage.upload'), null
       const reg = okData<{ file_id: string }>(await attempt(`${u.openid}:reg${n}`, userCaller(u), { $url: 'storage/registerAsset', hash: sha256(bytes), size: bytes.length, file_id: fileId }))
