@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ModelView, Pricing, Scene, Showcase, UserProfile, WorkDetail } from '@aiphoto/contract'
 import { gateway, launchChromium, newPhoneContext, repoRoot, startPreviewCloud, watchConsole, type ConsoleWatch, type PreviewCloud } from './harness'
-import { brokenImages, pickPhoto, screenshotter, storedToken, tap, textOf, visible, waitForRoute, waitForText, WAIT_MS } from './ui'
+import { brokenImages, pickPhoto, screenshotter, storedToken, tap, tapRole, textOf, unnamedButtons, visible, waitForRoute, waitForText, WAIT_MS } from './ui'
 
 const GENERATION_MS = 60_000
 const inputs = path.join(repoRoot, 'docs/samples/inputs')
@@ -68,13 +68,14 @@ async function openApp(nickname: string): Promise<{ page: Page; token: string }>
   const input = visible(page, '.login-input input')
   await input.waitFor({ timeout: WAIT_MS })
   await input.fill(nickname)
-  await tap(page, 'taro-button-core', '进入')
+  await tapRole(page, 'button', '进入')
   await waitForRoute(page, '/pages/index/index')
   return { page, token: await storedToken(page) }
 }
 
 async function snap(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() => /\p{Script=Han}/u.test(document.title), undefined, { timeout: WAIT_MS })
+  expect(await unnamedButtons(page), `buttons without a role or name on ${name}`).toEqual([])
   await shots.shot(page, name)
 }
 
@@ -154,10 +155,10 @@ describe('服装摄影 modes in Chromium', () => {
       // A model from the library (the second female one: not what 随机 would have to pick) and a scene.
       await tap(page, '.model-filter', '女模特')
       const model = models.filter((m) => m.gender === 'female' && m.age !== 'child')[1]!
-      await tap(page, '.model-pick', model.name)
+      await tapRole(page, 'button', `模特 ${model.name}`)
       await visible(page, '.model-pick-on', model.name).waitFor({ timeout: WAIT_MS })
       const scene = scenes.find((s) => s.category === 'outdoor') ?? scenes[1]!
-      await tap(page, '.scene-pick', scene.name)
+      await tapRole(page, 'button', `场景 ${scene.name}`)
       await visible(page, '.scene-pick-on', scene.name).waitFor({ timeout: WAIT_MS })
       await expectCost(page, pricing.modes.on_model)
       expect(await brokenImages(page)).toEqual([])
@@ -183,7 +184,7 @@ describe('服装摄影 modes in Chromium', () => {
       await waitForText(page, '.detail-more-go', (t) => t === `${pricing.upscale_per_image} 积分 ›`, 'the upscale price')
       await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
       await snap(page, 'on-model-detail-more')
-      await tap(page, '.detail-more-item', '高清放大')
+      await tapRole(page, 'button', /^高清放大/)
       const modal = visible(page, '.taro-modal__text')
       await modal.waitFor({ timeout: WAIT_MS })
       expect(await modal.innerText()).toContain(`消耗 ${pricing.upscale_per_image} 积分`)
@@ -201,7 +202,7 @@ describe('服装摄影 modes in Chromium', () => {
 
       // 画同款 from the on-model work: one tap opens the page pre-filled (mode, model, scene); the garment is reused.
       await page.goto(`${pc.origin}/#/package-works/detail/index?id=${work._id}`)
-      await tap(page, '.detail-more-item', '画同款')
+      await tapRole(page, 'button', /^画同款$/)
       await waitForRoute(page, '/package-create/photography/index')
       await visible(page, '.same-banner', '画同款').waitFor({ timeout: WAIT_MS })
       await visible(page, '.mode-on', '模特图').waitFor({ timeout: WAIT_MS })
@@ -227,7 +228,7 @@ describe('服装摄影 modes in Chromium', () => {
       const start = await creditsOf(token)
 
       await openPhotography(page)
-      await tap(page, '.mode', '白底图')
+      await tapRole(page, 'button', '白底图')
       await visible(page, '.mode-on', '白底图').waitFor({ timeout: WAIT_MS })
       // No model or scene for a packshot; listing sizes only.
       expect(await page.locator('.model-pick').locator('visible=true').count()).toBe(0)
@@ -249,7 +250,7 @@ describe('服装摄影 modes in Chromium', () => {
       // Batch: 场景图, two garments, two images each → 2 × 2 × the scene price, charged as two works.
       await page.goto(`${pc.origin}/#/package-create/photography/index`)
       await visible(page, '.mode-price', /积分\/张/).waitFor({ timeout: WAIT_MS })
-      await tap(page, '.mode', '场景图')
+      await tapRole(page, 'button', '场景图')
       await tap(page, '.batch-toggle', '批量')
       await visible(page, '.batch-toggle-on').waitFor({ timeout: WAIT_MS })
       await pickPhoto(page, '添加服装', [DRESS, SHIRT])
@@ -275,7 +276,7 @@ describe('服装摄影 modes in Chromium', () => {
       expect(works).toHaveLength(2)
       for (const w of works) expect(w).toMatchObject({ status: 'completed', image_count: 2 })
       // Each item opens its own work.
-      await tap(page, '.prog-item', '第 1 件')
+      await tapRole(page, 'button', '第 1 件：查看作品')
       await waitForRoute(page, '/package-works/detail/index')
       await visible(page, '.detail-img img').waitFor({ timeout: WAIT_MS })
       expect(await brokenImages(page)).toEqual([])
@@ -299,7 +300,7 @@ describe('服装摄影 modes in Chromium', () => {
 
       await visible(page, '.sc-card', showcase.title).waitFor({ timeout: WAIT_MS })
       await snap(page, 'home-showcases')
-      await tap(page, '.sc-card', showcase.title)
+      await tapRole(page, 'button', `画同款：${showcase.title}`)
       await waitForRoute(page, '/package-create/photography/index')
       await visible(page, '.same-banner', showcase.title).waitFor({ timeout: WAIT_MS })
       await visible(page, '.mode-on', '模特图').waitFor({ timeout: WAIT_MS })

@@ -38,11 +38,11 @@ export const apiConfigViewSchema = z.object({
   is_active: z.boolean(),
   failures: z.number().int(),
   open_until: isoDate.nullable(),
+  /** What the adapter built from this config can do (empty: unknown provider/api, or unreadable key). */
+  capabilities: z.array(providerCapabilitySchema),
   poll_interval_ms: z.number().int().nullable(),
   /** What the config sets; unset fields use the provider's documented account limits (docs/deploy.md §4). */
   limits: z.object({ max_concurrent: z.number().int().nullable(), submits_per_second: z.number().int().nullable() }),
-  /** What the adapter built from this config can do (empty: unknown provider/api, or unreadable key). */
-  capabilities: z.array(providerCapabilitySchema),
 })
 
 /**

@@ -24,6 +24,7 @@ import { ModeSwitch } from './mode-switch'
 import { ModelPicker, type ModelChoice, type ModelFilter } from './model-picker'
 import { ScenePicker } from './scene-picker'
 import './index.css'
+import { pressable } from '../../components/pressable'
 
 type Ratio = '3:4' | '1:1' | '9:16' | '4:3' | '16:9'
 type Options = NonNullable<ActionInput<'photography/generate'>['options']>
@@ -280,7 +281,7 @@ export default function Photography() {
       <View className='section card'>
         <View className='row between'>
           <View className='section-title'>上传服装</View>
-          <View className={`batch-toggle ${batch ? 'batch-toggle-on' : ''}`} onClick={toggleBatch}>
+          <View className={`batch-toggle ${batch ? 'batch-toggle-on' : ''}`} onClick={toggleBatch} {...pressable(batch ? '批量：已开启' : '批量：每张图一件服装')}>
             {batch ? '✓ 批量' : '批量'}
           </View>
         </View>

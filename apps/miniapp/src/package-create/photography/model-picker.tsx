@@ -2,6 +2,7 @@ import { Image, ScrollView, View } from '@tarojs/components'
 import type { ModelView } from '@aiphoto/contract'
 import type { PhotoSlotValue } from '../../components/photo-slot'
 import { Skeleton } from '../../components/skeleton'
+import { pressable } from '../../components/pressable'
 
 /** Which model wears the garment: 随机 among the filtered library, one library model, or the seller's own photo. */
 export type ModelChoice = { kind: 'random' } | { kind: 'library'; id: string } | { kind: 'own' }
@@ -40,13 +41,13 @@ export function ModelPicker(props: {
     <View>
       <View className='model-filters row'>
         {FILTERS.map((f) => (
-          <View key={f.value} className={`model-filter ${f.value === props.filter ? 'model-filter-on' : ''}`} onClick={() => props.onFilter(f.value)}>
+          <View key={f.value} className={`model-filter ${f.value === props.filter ? 'model-filter-on' : ''}`} onClick={() => props.onFilter(f.value)} {...pressable(f.label)}>
             {f.label}
           </View>
         ))}
       </View>
       {props.error ? (
-        <View className='inline-error' onClick={props.onRetry}>
+        <View className='inline-error' onClick={props.onRetry} {...pressable()}>
           {props.error}，点击重试
         </View>
       ) : props.models === null ? (
@@ -58,19 +59,19 @@ export function ModelPicker(props: {
       ) : (
         <ScrollView scrollX className='pick-scroll' enhanced showScrollbar={false}>
           <View className='row pick-row'>
-            <View className={`model-pick ${on({ kind: 'random' }) ? 'model-pick-on' : ''}`} onClick={() => props.onChange({ kind: 'random' })}>
+            <View className={`model-pick ${on({ kind: 'random' }) ? 'model-pick-on' : ''}`} onClick={() => props.onChange({ kind: 'random' })} {...pressable('随机模特')}>
               <View className='model-pick-img model-ph'>
                 <View className='model-ph-mark'>?</View>
               </View>
               <View className='model-pick-name'>随机</View>
             </View>
             {shown.map((m) => (
-              <View key={m._id} className={`model-pick ${on({ kind: 'library', id: m._id }) ? 'model-pick-on' : ''}`} onClick={() => props.onChange({ kind: 'library', id: m._id })}>
+              <View key={m._id} className={`model-pick ${on({ kind: 'library', id: m._id }) ? 'model-pick-on' : ''}`} onClick={() => props.onChange({ kind: 'library', id: m._id })} {...pressable(`模特 ${m.name}`)}>
                 <Image className='model-pick-img' src={m.thumbnail_url} mode='aspectFill' lazyLoad onError={props.onImageError} />
                 <View className='model-pick-name ellipsis'>{m.name}</View>
               </View>
             ))}
-            <View className={`model-pick ${on({ kind: 'own' }) ? 'model-pick-on' : ''}`} onClick={props.onPickOwn}>
+            <View className={`model-pick ${on({ kind: 'own' }) ? 'model-pick-on' : ''}`} onClick={props.onPickOwn} {...pressable(props.own ? '我的模特' : '上传我的模特')}>
               {props.own ? (
                 <View className='model-pick-img model-own'>
                   <Image className='model-pick-img' src={props.own.path} mode='aspectFill' />

@@ -1,6 +1,7 @@
 import { Image, ScrollView, View } from '@tarojs/components'
 import type { Scene } from '@aiphoto/contract'
 import { Skeleton } from '../../components/skeleton'
+import { pressable } from '../../components/pressable'
 
 /** The scenes as thumbnails; `noneLabel` adds a first tile for "no scene step" (模特图 keeps the model photo's backdrop). */
 export function ScenePicker(props: {
@@ -14,7 +15,7 @@ export function ScenePicker(props: {
 }) {
   if (props.error) {
     return (
-      <View className='inline-error' onClick={props.onRetry}>
+      <View className='inline-error' onClick={props.onRetry} {...pressable()}>
         {props.error}，点击重试
       </View>
     )
@@ -32,13 +33,13 @@ export function ScenePicker(props: {
     <ScrollView scrollX className='pick-scroll' enhanced showScrollbar={false}>
       <View className='row pick-row'>
         {props.noneLabel ? (
-          <View className={`scene-pick ${props.value === null ? 'scene-pick-on' : ''}`} onClick={() => props.onChange(null)}>
+          <View className={`scene-pick ${props.value === null ? 'scene-pick-on' : ''}`} onClick={() => props.onChange(null)} {...pressable(props.noneLabel)}>
             <View className='scene-pick-img scene-ph scene-ph-none'>原背景</View>
             <View className='scene-pick-name ellipsis'>{props.noneLabel}</View>
           </View>
         ) : null}
         {props.scenes.map((s) => (
-          <View key={s._id} className={`scene-pick ${s._id === props.value ? 'scene-pick-on' : ''}`} onClick={() => props.onChange(s._id)}>
+          <View key={s._id} className={`scene-pick ${s._id === props.value ? 'scene-pick-on' : ''}`} onClick={() => props.onChange(s._id)} {...pressable(`场景 ${s.name}`)}>
             {s.thumbnail_url ? (
               <Image className='scene-pick-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad onError={props.onImageError} />
             ) : (

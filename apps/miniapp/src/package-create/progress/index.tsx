@@ -15,6 +15,7 @@ import { colors } from '../../styles/tokens'
 import { nextDelay } from './backoff'
 import { pressState } from '../../components/press-state'
 import './index.css'
+import { pressable } from '../../components/pressable'
 
 const DONE = new Set<Progress['status']>(['completed', 'failed', 'cancelled'])
 /** getProgress allows 240 calls a minute per user: a batch polls its tasks in one round, spaced by this many per second. */
@@ -188,6 +189,7 @@ export default function ProgressPage() {
                 key={it.taskId}
                 className={`prog-item row ${finished ? 'prog-item-done' : ''}`}
                 onClick={finished ? () => void Taro.navigateTo({ url: `/package-works/detail/index?id=${p?.work_id || it.workId}` }) : undefined}
+                {...(finished ? pressable(`第 ${i + 1} 件：查看作品`) : {})}
               >
                 <View className='prog-item-no'>{i + 1}</View>
                 <View className='grow'>

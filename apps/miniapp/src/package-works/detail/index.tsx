@@ -15,6 +15,7 @@ import { ErrorView } from '../../components/state-view'
 import { useFreshUrls } from '../../hooks/use-fresh'
 import './index.css'
 import { pressState } from '../../components/press-state'
+import { pressable } from '../../components/pressable'
 
 export default function Detail() {
   const { params } = useRouter()
@@ -209,14 +210,14 @@ export default function Detail() {
 
       {work.type === 'photography' && work.mode !== 'upscale' && work.status === 'completed' && urls.length > 0 ? (
         <View className='section card detail-more'>
-          <View className='detail-more-item row' onClick={upscale}>
+          <View className='detail-more-item row' onClick={upscale} {...pressable(`高清放大${pricing ? `，${upscaleCost(pricing)} 积分` : ''}`)}>
             <View className='grow'>
               <View className='detail-more-name'>高清放大</View>
               <View className='faint'>当前图片放大 2 倍，细节更清晰，生成新作品</View>
             </View>
             <View className='detail-more-go'>{busy === 'upscale' ? '提交中…' : pricing ? `${upscaleCost(pricing)} 积分 ›` : '…'}</View>
           </View>
-          <View className='detail-more-item row' onClick={drawSame}>
+          <View className='detail-more-item row' onClick={drawSame} {...pressable('画同款')}>
             <View className='grow'>
               <View className='detail-more-name'>画同款</View>
               <View className='faint'>沿用模式、模特、场景和设置，可换一件服装</View>
@@ -227,7 +228,7 @@ export default function Detail() {
       ) : null}
       {work.mode === 'upscale' && work.source_work_id ? (
         <View className='section card detail-more'>
-          <View className='detail-more-item row' onClick={() => Taro.navigateTo({ url: `/package-works/detail/index?id=${work.source_work_id}` })}>
+          <View className='detail-more-item row' onClick={() => Taro.navigateTo({ url: `/package-works/detail/index?id=${work.source_work_id}` })} {...pressable('查看原图作品')}>
             <View className='grow'>
               <View className='detail-more-name'>查看原图作品</View>
               <View className='faint'>本作品由原作品高清放大而来</View>

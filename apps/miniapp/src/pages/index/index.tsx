@@ -13,6 +13,7 @@ import { goGetCredits } from '../../services/platform'
 import { useFreshUrls } from '../../hooks/use-fresh'
 import { WORK_MODE_LABEL } from '../../services/modes'
 import './index.css'
+import { pressable } from '../../components/pressable'
 
 type Category = Scene['category'] | 'all'
 const CATEGORIES: ReadonlyArray<{ key: Category; label: string }> = [
@@ -82,12 +83,12 @@ export default function Home() {
           <CreditsChip credits={profile?.credits} onClick={goGetCredits} />
         </View>
         <View className='home-entries'>
-          <View className='entry entry-photo' onClick={() => goPhotography()}>
+          <View className='entry entry-photo' onClick={() => goPhotography()} {...pressable('服装摄影：开始拍摄')}>
             <View className='entry-name'>服装摄影</View>
             <View className='entry-desc'>平铺图秒变模特图</View>
             <View className='entry-go'>开始拍摄 →</View>
           </View>
-          <View className='entry entry-fit' onClick={() => Taro.navigateTo({ url: '/package-create/fitting/index' })}>
+          <View className='entry entry-fit' onClick={() => Taro.navigateTo({ url: '/package-create/fitting/index' })} {...pressable('虚拟试衣：立即试穿')}>
             <View className='entry-name'>虚拟试衣</View>
             <View className='entry-desc'>人像一键换装</View>
             <View className='entry-go'>立即试穿 →</View>
@@ -104,7 +105,7 @@ export default function Home() {
           <ScrollView scrollX className='sc-scroll' enhanced showScrollbar={false}>
             <View className='row sc-row'>
               {showcases.map((s) => (
-                <View key={s._id} className='sc-card' onClick={() => drawSame(s)}>
+                <View key={s._id} className='sc-card' onClick={() => drawSame(s)} {...pressable(`画同款：${s.title}`)}>
                   {s.cover_url ? (
                     <Image className='sc-img' src={s.cover_url} mode='aspectFill' lazyLoad onError={onImageError} />
                   ) : (
@@ -140,7 +141,7 @@ export default function Home() {
       ) : (
         <View className='scene-grid'>
           {shown.map((s) => (
-            <View key={s._id} className='scene-card' onClick={() => goPhotography(s._id)}>
+            <View key={s._id} className='scene-card' onClick={() => goPhotography(s._id)} {...pressable(`场景 ${s.name}`)}>
               {s.thumbnail_url ? (
                 <Image className='scene-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad onError={onImageError} />
               ) : (

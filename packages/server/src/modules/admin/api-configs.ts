@@ -33,12 +33,12 @@ export const adminApiConfigProcedures = defineProcedures({
         is_active: c.is_active,
         failures: c.failures ?? 0,
         open_until: toIsoOrNull(c.open_until),
-        poll_interval_ms: typeof c.poll_interval_ms === 'number' ? c.poll_interval_ms : null,
-        limits: { max_concurrent: c.limits?.max_concurrent ?? null, submits_per_second: c.limits?.submits_per_second ?? null },
         capabilities: (() => {
           const handle = buildProvider(rt, c)
           return handle ? capabilitiesOf(handle.provider) : []
         })(),
+        poll_interval_ms: typeof c.poll_interval_ms === 'number' ? c.poll_interval_ms : null,
+        limits: { max_concurrent: c.limits?.max_concurrent ?? null, submits_per_second: c.limits?.submits_per_second ?? null },
       })),
     }
   },

@@ -123,7 +123,10 @@ describe('retries, failure and refunds', () => {
     await runWorker(gw)
     // attempts counts the task's provider attempts (the built-in cut-out was the first); the limit applies per unit.
     expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'pending', attempts: 2, unit_attempts: 1, step_index: 1 })
-    expect(await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'pending', stage: '生成遇到问题，正在重试', queue_position: 0 })
+    const waiting = await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })
+    expect(waiting).toMatchObject({ status: 'pending', stage: '生成遇到问题，正在重试' })
+    // Waiting out a backoff is not waiting in line: no queue position (and no count query for it).
+    expect(waiting.queue_position).toBeUndefined()
     await runWorker(gw) // not due yet
     expect((await taskDoc(gw, res.task_id)).attempts).toBe(2)
     for (const wait of [5_000, 30_000, 120_000]) {
