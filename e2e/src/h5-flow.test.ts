@@ -129,7 +129,7 @@ describe('H5 preview in Chromium', () => {
       await waitForRoute(page, '/package-create/photography/index')
       await visible(page, '.scene-pick').waitFor({ timeout: WAIT_MS })
       // The product in a scene (场景图); the other modes have their own test file (h5-photography-modes).
-      await tapRole(page, 'button', '场景图')
+      await tapRole(page, 'button', /^场景图：/)
       await visible(page, '.mode-on', '场景图').waitFor({ timeout: WAIT_MS })
       await pickPhoto(page, '添加服装', garmentPng)
       await visible(page, '.slot .slot-img img').waitFor({ timeout: WAIT_MS })

@@ -228,7 +228,7 @@ describe('服装摄影 modes in Chromium', () => {
       const start = await creditsOf(token)
 
       await openPhotography(page)
-      await tapRole(page, 'button', '白底图')
+      await tapRole(page, 'button', /^白底图：/)
       await visible(page, '.mode-on', '白底图').waitFor({ timeout: WAIT_MS })
       // No model or scene for a packshot; listing sizes only.
       expect(await page.locator('.model-pick').locator('visible=true').count()).toBe(0)
@@ -250,7 +250,7 @@ describe('服装摄影 modes in Chromium', () => {
       // Batch: 场景图, two garments, two images each → 2 × 2 × the scene price, charged as two works.
       await page.goto(`${pc.origin}/#/package-create/photography/index`)
       await visible(page, '.mode-price', /积分\/张/).waitFor({ timeout: WAIT_MS })
-      await tapRole(page, 'button', '场景图')
+      await tapRole(page, 'button', /^场景图：/)
       await tap(page, '.batch-toggle', '批量')
       await visible(page, '.batch-toggle-on').waitFor({ timeout: WAIT_MS })
       await pickPhoto(page, '添加服装', [DRESS, SHIRT])
