@@ -3,6 +3,8 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 import devConfig from './dev'
 import prodConfig from './prod'
 import { ChunkGraphPlugin } from './chunk-graph-plugin'
+import { INLINED_ENV_KEYS, isWeappRelease, releaseEnvProblems } from './app-env'
+import { ProjectConfigPlugin } from './project-config-plugin'
 
 // Workspace libraries are consumed as TypeScript source, so the Taro build must transpile them.
 const workspacePackages = [
@@ -10,7 +12,22 @@ const workspacePackages = [
   path.resolve(__dirname, '../../../packages/contract/src'),
 ]
 
+/**
+ * Dependencies that ship syntax newer than ES2018 (class fields, `?.`, `??`, optional catch binding). Taro runs
+ * Babel only on src and Taro's own packages; these go through the same babel-preset-taro pass, with targets from
+ * package.json's browserslist (iOS 11 JavaScriptCore is the oldest engine WeChat runs our logic layer on).
+ * scripts/build-check.test.ts parses every shipped file as ES2018, so a new dependency that needs adding here fails CI.
+ */
+const modernDependencies = ['@noble/hashes', 'zod']
+const modernDependency = (file: string) => modernDependencies.some((name) => file.replace(/\\/g, '/').includes(`/node_modules/${name}/`))
+
 export default defineConfig<'webpack5'>(async (merge) => {
+  if (isWeappRelease(process.env)) {
+    const problems = releaseEnvProblems(process.env)
+    if (problems.length) {
+      throw new Error(`The mini-program release build needs its deployment settings (apps/miniapp/.env.production, see .env.example and docs/deploy.md §1):\n  - ${problems.join('\n  - ')}`)
+    }
+  }
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'ai-photographer',
     date: '2026-11-25',
@@ -22,14 +39,17 @@ export default defineConfig<'webpack5'>(async (merge) => {
     plugins: [],
     // Inlined at build time from the shell (or .env files); always defined so no `process` reference reaches the browser.
     defineConstants: Object.fromEntries(
-      ['TARO_APP_API_BASE', 'TARO_APP_CLOUD_ENV', 'TARO_APP_TEMPLATE_TASK_DONE'].map((k) => [`process.env.${k}`, JSON.stringify(process.env[k] ?? '')]),
+      INLINED_ENV_KEYS.map((k) => [`process.env.${k}`, JSON.stringify(process.env[k] ?? '')]),
     ),
     copy: { patterns: [], options: {} },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },
     mini: {
-      compile: { include: workspacePackages },
+      compile: { include: [...workspacePackages, modernDependency] },
+      webpackChain(chain) {
+        if (process.env.TARO_APP_ID) chain.plugin('project-config').use(ProjectConfigPlugin, [process.env.TARO_APP_ID])
+      },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },

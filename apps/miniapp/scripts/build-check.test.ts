@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { parse } from 'acorn'
 import { describe, expect, it } from 'vitest'
 import { weappSizes } from './sizes'
 
@@ -80,6 +81,39 @@ describe.skipIf(!built)('weapp build output', () => {
     const all = ownChunks().map((f) => readFileSync(f, 'utf8')).join('\n')
     expect(all).toContain('"gateway"')
     expect(all).not.toContain('/api/dev/login')
+  })
+
+  // iOS runs the logic layer on the system JavaScriptCore; iOS 11's engine stops at ES2018 (no `?.`, `??`, class
+  // fields, optional catch binding, `||=`), and one such token in vendors.js (loaded by app.js) stops the whole app.
+  // The Babel targets live in package.json's browserslist; dependencies that ship newer syntax are in config/index.ts.
+  it('ships only JavaScript that parses as ES2018', () => {
+    const files = walk(dist).filter((f) => f.endsWith('.js'))
+    expect(files.length).toBeGreaterThanOrEqual(pages.length)
+    const failures: string[] = []
+    for (const file of files) {
+      const code = readFileSync(file, 'utf8')
+      try {
+        parse(code, { ecmaVersion: 2018, sourceType: 'script' })
+      } catch (error) {
+        const pos = (error as { pos?: number }).pos ?? 0
+        failures.push(`${path.relative(dist, file)}: ${(error as Error).message} near ${JSON.stringify(code.slice(Math.max(0, pos - 40), pos + 20))}`)
+      }
+    }
+    expect(failures).toEqual([])
+  })
+
+  // Old WebViews (iOS < 14.5, Android WebView < 84) ignore flex `gap`, and iOS < 13 needs `-webkit-sticky`.
+  it('has no flex gap and prefixes position: sticky in the stylesheets', () => {
+    const offences: string[] = []
+    for (const file of walk(dist).filter((f) => f.endsWith('.wxss'))) {
+      const css = readFileSync(file, 'utf8')
+      const rel = path.relative(dist, file)
+      if (/(?<![\w-])(?:row-|column-)?gap\s*:/.test(css)) offences.push(`${rel}: gap`)
+      for (const m of css.matchAll(/[^{}]*\{[^}]*position:\s*sticky[^}]*\}/g)) {
+        if (!/position:\s*-webkit-sticky/.test(m[0])) offences.push(`${rel}: sticky without -webkit-sticky in ${m[0].trim().slice(0, 60)}`)
+      }
+    }
+    expect(offences).toEqual([])
   })
 
   it('keeps the main package ≤ 600 KB and the total ≤ 2 MB', () => {

@@ -9,6 +9,5 @@ declare namespace NodeJS {
     TARO_ENV: 'weapp' | 'h5' | 'swan' | 'alipay' | 'tt' | 'qq' | 'jd' | 'rn' | 'harmony'
     TARO_APP_API_BASE?: string
     TARO_APP_CLOUD_ENV?: string
-    TARO_APP_TEMPLATE_TASK_DONE?: string
   }
 }

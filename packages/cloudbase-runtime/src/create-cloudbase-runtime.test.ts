@@ -48,7 +48,9 @@ describe('createCloudbaseRuntime', () => {
     expect(kick.name).toBe('gateway')
     expect(verifySystemCall(rt.config.secretKey, 'queue/processTask', kick.data.$system, now)).toBe(true)
 
-    expect(await rt.messages.sendSubscribe({ touser: 'oUser12345', templateId: 'T', data: {} })).toEqual({ ok: true })
+    cloud.templates.set('T', ['thing1'])
+    cloud.acceptSubscription('oUser12345', 'T')
+    expect(await rt.messages.sendSubscribe({ touser: 'oUser12345', templateId: 'T', data: { thing1: { value: '生成完成' } } })).toEqual({ ok: true })
     expect(await rt.contentSafety.checkText({ text: 'hi', openid: 'oUser12345', scene: 'profile' })).toEqual({ ok: true })
   })
 

@@ -95,6 +95,16 @@ describe('getTempUrls', () => {
     expect(cloud.callsOf('getTempFileURL')[0]!.params.fileList[0].maxAge).toBe(3600)
   })
 
+  it('stays within the documented limits the fake enforces: 50 ids per call, maxAge at most one day', async () => {
+    const ids = Array.from({ length: 51 }, (_, i) => idOf(`users/o1/${i}.jpg`))
+    await expect(cloud.getTempFileURL({ fileList: ids })).rejects.toMatchObject({ errCode: -501007 })
+    await expect(cloud.getTempFileURL({ fileList: [{ fileID: ids[0]!, maxAge: 86401 }] })).rejects.toMatchObject({ errCode: -501007 })
+    cloud.files.set(ids[0]!, Buffer.from('x'))
+    const [one] = await storage.getTempUrls([ids[0]!], 7 * 86400)
+    expect(one!.url).toMatch(/^https:/)
+    expect(cloud.callsOf('getTempFileURL').at(-1)!.params.fileList[0].maxAge).toBe(86400)
+  })
+
   it('throws UNAVAILABLE when the whole call fails', async () => {
     cloud.handlers.getTempFileURL = async () => {
       throw new FakeCloudSDKError(-501001, 'getTempFileURL:fail')

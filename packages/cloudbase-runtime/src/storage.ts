@@ -12,8 +12,13 @@ import type { Logger, StoragePort, StoredFileInfo } from '@aiphoto/runtime'
 import { errCodeOf, errMsgOf, TCB_FILE_NOT_EXIST, type WxCloud } from './wx-cloud'
 
 const PREFIX = 'cloud://'
-/** getTempFileURL and deleteFile take at most 50 files per call. */
+/**
+ * getTempFileURL takes at most 50 files per call and a maxAge of at most one day ("一次最多取 50 个",
+ * "最大不超过一天": https://developers.weixin.qq.com/minigame/dev/wxcloud/reference-server-api/storage/getTempFileURL.html);
+ * deleteFile is batched the same way.
+ */
 const BATCH = 50
+const MAX_URL_AGE_SECONDS = 86400
 /** Same rule as the local storage: no `..`, no leading slash, a safe charset. */
 const CLOUD_PATH = /^(?!.*\.\.)(?!\/)[A-Za-z0-9_\-./]{1,300}$/
 
@@ -100,12 +105,14 @@ export function createCloudStorage(opts: CloudStorageOptions): StoragePort {
     },
 
     async getTempUrls(fileIds, ttlSeconds = 3600) {
+      // A shorter life than asked is safe (the caller re-signs sooner); a longer one would be refused.
+      const maxAge = Math.max(1, Math.min(MAX_URL_AGE_SECONDS, Math.floor(ttlSeconds)))
       const valid = [...new Set(fileIds.filter((id) => cloudPathOfFileId(id) !== null))]
       const urls = new Map<string, string>()
       for (const batch of chunks(valid, BATCH)) {
         let res: Awaited<ReturnType<WxCloud['getTempFileURL']>>
         try {
-          res = await cloud.getTempFileURL({ fileList: batch.map((fileID) => ({ fileID, maxAge: ttlSeconds })) })
+          res = await cloud.getTempFileURL({ fileList: batch.map((fileID) => ({ fileID, maxAge })) })
         } catch (err) {
           throw wrap(err, 'getTempFileURL')
         }

@@ -19,14 +19,24 @@ export interface RuntimeConfig {
   secretKey: Buffer
   /** Key used to hash openids in logs. */
   logSalt: string
-  /** Subscribe-message template ids by event. */
-  templates: { taskDone?: string; taskFailed?: string }
+  /** Subscribe-message templates by event: the template id and which of its data keys carries which field. */
+  templates: { taskDone?: SubscribeTemplate; taskFailed?: SubscribeTemplate }
   /** Credits charged per generated image. */
   pricing: { photographyPerImage: number; fittingPerImage: number }
   signupBonus: number
   inviteReward: { inviter: number; invitee: number }
   /** Per user and action: calls allowed per window. */
   rateLimit: { windowMs: number; defaultMax: number }
+}
+
+/** The fields a task message can fill; a template maps each field it shows to one of its data keys. */
+export type MessageField = 'type' | 'status' | 'time' | 'note'
+
+/** One subscribe-message template as chosen in the console (公共模板库 → 我的模板). */
+export interface SubscribeTemplate {
+  id: string
+  /** Field → the template's data key, e.g. `{ type: 'thing1', status: 'phrase2', time: 'time3' }`. */
+  keys: Partial<Record<MessageField, string>>
 }
 
 /** Everything domain code may touch. Built by `@aiphoto/cloudbase-runtime` or `@aiphoto/local-runtime`. */

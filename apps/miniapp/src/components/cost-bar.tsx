@@ -1,9 +1,9 @@
 import { Button, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import { canPurchase, goGetCredits } from '../services/platform'
 import './cost-bar.css'
 import { pressState } from './press-state'
 
-/** The bottom bar of a generation page: live cost against the balance, and either 生成 or 去充值. */
+/** The bottom bar of a generation page: live cost against the balance, and either 生成 or a way to get credits (去充值; on iOS, where buying is not offered, 获取积分 → check-in on 我的). */
 export function CostBar(props: { cost: number | null; balance: number | null; busy: boolean; ready: boolean; hint?: string; onGenerate: () => void }) {
   const insufficient = props.balance !== null && props.cost !== null && props.balance < props.cost
   return (
@@ -19,8 +19,8 @@ export function CostBar(props: { cost: number | null; balance: number | null; bu
           </View>
         </View>
         {insufficient ? (
-          <Button className='btn cost-btn' onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })}>
-            去充值
+          <Button className='btn cost-btn' onClick={goGetCredits}>
+            {canPurchase() ? '去充值' : '获取积分'}
           </Button>
         ) : (
           <Button className={`btn cost-btn ${props.ready && props.cost !== null ? '' : 'btn-disabled'}`} {...pressState({ busy: props.busy })} onClick={props.onGenerate}>

@@ -5,5 +5,3 @@ export const isH5 = process.env.TARO_ENV === 'h5'
 export const apiBase: string = process.env.TARO_APP_API_BASE || ''
 /** CloudBase environment id; empty = the mini-program's default environment. */
 export const cloudEnv: string = process.env.TARO_APP_CLOUD_ENV || ''
-/** Subscribe-message template for "generation finished"; empty = don't ask. */
-export const taskDoneTemplate: string = process.env.TARO_APP_TEMPLATE_TASK_DONE || ''

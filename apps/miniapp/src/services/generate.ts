@@ -1,19 +1,21 @@
 /**
- * Starting a generation: ask for the "finished" subscribe message on weapp (it must follow a tap), then call the
- * action with an idempotency key that is kept while the same attempt is retried after a network failure.
+ * Starting a generation: ask for every subscribe message the server may send about it (done and failed, ids from
+ * `photography/getPricing`) on weapp — inside the tap, before any await — then call the action with an
+ * idempotency key that is kept while the same attempt is retried after a network failure.
  */
 import Taro from '@tarojs/taro'
 import { createRequestId, isApiError } from '@aiphoto/client'
 import type { ActionOutput } from '@aiphoto/contract'
-import { taskDoneTemplate } from './env'
+import { subscribeTemplateIds } from './pricing'
 import { setCredits } from './session'
 
 type GenerateOutput = ActionOutput<'photography/generate'>
 
 async function askSubscribe(): Promise<void> {
-  if (process.env.TARO_ENV !== 'weapp' || !taskDoneTemplate) return
+  const tmplIds = subscribeTemplateIds()
+  if (process.env.TARO_ENV !== 'weapp' || tmplIds.length === 0) return
   try {
-    await Taro.requestSubscribeMessage({ tmplIds: [taskDoneTemplate] } as Parameters<typeof Taro.requestSubscribeMessage>[0])
+    await Taro.requestSubscribeMessage({ tmplIds } as Parameters<typeof Taro.requestSubscribeMessage>[0])
   } catch {
     // Refusing the message is fine: progress is also visible in the app.
   }

@@ -8,6 +8,8 @@ import { api } from './api'
 export interface Pricing {
   photography_per_image: number
   fitting_per_image: number
+  /** Every subscribe-message template the server may send about a generation (done and failed). */
+  subscribe_template_ids: string[]
 }
 
 let cached: Pricing | null = null
@@ -31,6 +33,14 @@ export function usePricing(): Pricing | null {
     if (!cached) loadPricing().then(setPricing, () => undefined)
   }, [])
   return pricing
+}
+
+/**
+ * The templates to ask for, synchronously: wx.requestSubscribeMessage must run inside the tap, so it cannot wait
+ * for a request. Empty until the prices (loaded when a generation page opens) have arrived.
+ */
+export function subscribeTemplateIds(): string[] {
+  return cached?.subscribe_template_ids ?? []
 }
 
 export function photographyCost(pricing: Pricing, count: number): number {

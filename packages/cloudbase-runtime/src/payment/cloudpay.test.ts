@@ -171,3 +171,44 @@ describe('createCloudPayPort', () => {
     expect(await errorOf(port.createPayment(input('R12')))).toMatchObject({ code: 'UNAVAILABLE', providerCode: 'SYSTEMERROR' })
   })
 })
+
+describe('cloudPay answers as they survive wx-server-sdk', () => {
+  it('recognises business codes whatever the description language, although the SDK zeroes errCode', async () => {
+    for (const language of ['en', 'zh'] as const) {
+      const cloudPay = createFakeCloudPay({ subMchId: SUB_MCH_ID, language })
+      const port = createCloudPayPort({ cloudPay, subMchId: SUB_MCH_ID, envId: 'prod-1a2b', functionName: 'gateway' })
+      // The real queryOrder answers an unknown order with "order not exist" and errCode 0.
+      const raw = await cloudPay.queryOrder({ subMchId: SUB_MCH_ID, outTradeNo: 'R-missing', nonceStr: 'n' })
+      expect(raw).toMatchObject({ resultCode: 'FAIL', errCode: 0, errMsg: 'cloudPay.queryOrder:ok' })
+      expect(raw).not.toHaveProperty('err_code')
+      expect(await port.queryOrder('R-missing')).toEqual({ tradeState: 'NOT_FOUND' })
+
+      await port.createPayment(input('R20'))
+      cloudPay.pay('R20')
+      expect(await errorOf(port.createPayment(input('R20')))).toMatchObject({ code: 'REJECTED', providerCode: 'ORDERPAID' })
+      expect(await errorOf(port.closeOrder('R20'))).toMatchObject({ code: 'REJECTED', providerCode: 'ORDERPAID' })
+      await port.createPayment(input('R21'))
+      await port.closeOrder('R21')
+      await port.closeOrder('R21')
+      expect(await errorOf(port.createPayment(input('R21')))).toMatchObject({ code: 'REJECTED', providerCode: 'ORDERCLOSED' })
+      cloudPay.failBusinessNext('queryOrder', 'SYSTEMERROR')
+      expect(await errorOf(port.queryOrder('R21'))).toMatchObject({ code: 'UNAVAILABLE', providerCode: 'SYSTEMERROR' })
+    }
+  })
+
+  it('an unrecognised queryOrder failure is transient, never "order does not exist"', async () => {
+    const port = createCloudPayPort({
+      cloudPay: {
+        unifiedOrder: async () => ({}),
+        closeOrder: async () => ({}),
+        queryOrder: async () => ({ returnCode: 'SUCCESS', resultCode: 'FAIL', errCodeDes: 'something new', errCode: 0, errMsg: 'cloudPay.queryOrder:ok' }),
+      },
+      subMchId: SUB_MCH_ID,
+      envId: 'e',
+      functionName: 'gateway',
+    })
+    const error = await errorOf(port.queryOrder('R22'))
+    expect(error.code).toBe('UNAVAILABLE')
+    expect(error.providerCode).toBeUndefined()
+  })
+})

@@ -66,8 +66,16 @@ async function call(api: string, fn: () => Promise<any>): Promise<Record<string,
   return res as Record<string, unknown>
 }
 
-/** returnCode FAIL is a channel/parameter problem; resultCode FAIL a business one. SYSTEMERROR is transient. */
-function requireSuccess(api: string, res: Record<string, unknown>, tolerated: readonly string[] = []): string | undefined {
+/**
+ * returnCode FAIL is a channel/parameter problem; resultCode FAIL a business one. SYSTEMERROR is transient.
+ * `unknownAs`: what a FAIL whose code cannot be recognised means (see cloudpay-codes.ts).
+ */
+function requireSuccess(
+  api: string,
+  res: Record<string, unknown>,
+  tolerated: readonly string[] = [],
+  unknownAs: 'REJECTED' | 'UNAVAILABLE' = 'REJECTED',
+): string | undefined {
   if (res.returnCode !== 'SUCCESS') {
     throw fail('REJECTED', `cloudPay.${api}: returnCode ${String(res.returnCode)} ${String(res.returnMsg ?? '')}`.trim())
   }
@@ -75,7 +83,8 @@ function requireSuccess(api: string, res: Record<string, unknown>, tolerated: re
   const code = businessErrorCode(res)
   if (code !== undefined && tolerated.includes(code)) return code
   const message = `cloudPay.${api}: ${code ?? 'FAIL'} ${String(res.errCodeDes ?? '')}`.trim()
-  throw fail(code === 'SYSTEMERROR' ? 'UNAVAILABLE' : 'REJECTED', message, code === undefined ? {} : { providerCode: code })
+  if (code === undefined) throw fail(unknownAs, message)
+  throw fail(code === 'SYSTEMERROR' ? 'UNAVAILABLE' : 'REJECTED', message, { providerCode: code })
 }
 
 export function createCloudPayPort(deps: CloudPayPortDeps): PaymentPort {
@@ -134,7 +143,8 @@ export function createCloudPayPort(deps: CloudPayPortDeps): PaymentPort {
       const res = await call('queryOrder', () =>
         deps.cloudPay.queryOrder({ subMchId: deps.subMchId, outTradeNo, nonceStr: nonce() }),
       )
-      if (requireSuccess('queryOrder', res, ['ORDERNOTEXIST']) === 'ORDERNOTEXIST') return { tradeState: 'NOT_FOUND' }
+      // NOTE: an unrecognised FAIL is "ask again later", never NOT_FOUND: settling treats NOT_FOUND as final.
+      if (requireSuccess('queryOrder', res, ['ORDERNOTEXIST'], 'UNAVAILABLE') === 'ORDERNOTEXIST') return { tradeState: 'NOT_FOUND' }
       if (res.outTradeNo !== undefined && res.outTradeNo !== outTradeNo) {
         throw fail('BAD_RESPONSE', 'cloudPay.queryOrder answered about another order')
       }

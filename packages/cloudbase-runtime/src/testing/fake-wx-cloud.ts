@@ -7,6 +7,9 @@ import type { WxCloud, WxTempFileItem } from '../wx-cloud'
 
 export const FAKE_BUCKET = 'cloud://test-env-1a2b.7465-test-env-1a2b-1250000000'
 export const FAKE_COS = 'https://7465-test-env-1a2b-1250000000.tcb.qcloud.la'
+/** getTempFileURL limits (sources next to the handler). */
+export const MAX_TEMP_URL_FILES = 50
+export const MAX_TEMP_URL_AGE = 86400
 
 /** Mirrors wx-server-sdk's CloudSDKError: an Error carrying `errCode` and `errMsg`. */
 export class FakeCloudSDKError extends Error {
@@ -46,6 +49,12 @@ export interface FakeWxCloud extends WxCloud {
     Handler
   >
   callsOf(api: string): RecordedCall[]
+  /** Templates added in the console (我的模板): id → its data keys. Unknown ids answer 40037. */
+  templates: Map<string, string[]>
+  /** The user tapped 允许 for this one-time template `times` times (each send consumes one). */
+  acceptSubscription(openid: string, templateId: string, times?: number): void
+  /** Remaining one-time subscriptions per `openid templateId`. */
+  subscriptions: Map<string, number>
   /** A `fetch` answering HEAD for the fake temp URLs from the bucket. */
   fetch: typeof fetch
 }
@@ -55,6 +64,8 @@ export function createFakeWxCloud(): FakeWxCloud {
   const calls: RecordedCall[] = []
   const record = (api: string, params: unknown) => void calls.push({ api, params: structuredCloneSafe(params) })
   const pathOf = (fileID: string) => fileID.slice(FAKE_BUCKET.length + 1)
+  const templates = new Map<string, string[]>()
+  const subscriptions = new Map<string, number>()
 
   const handlers: FakeWxCloud['handlers'] = {
     async uploadFile({ cloudPath, fileContent }) {
@@ -68,6 +79,17 @@ export function createFakeWxCloud(): FakeWxCloud {
       return { fileContent: Buffer.from(content), statusCode: 200, errMsg: 'downloadFile:ok' }
     },
     async getTempFileURL({ fileList }) {
+      // "一次最多取 50 个" and maxAge "默认一天且最大不超过一天":
+      // https://developers.weixin.qq.com/miniprogram/dev/wxcloudservice/wxcloud/reference-sdk-api/storage/Cloud.getTempFileURL.md
+      // https://developers.weixin.qq.com/minigame/dev/wxcloud/reference-server-api/storage/getTempFileURL.html
+      // The docs do not say how a longer list fails; the fake refuses the whole call (stricter than truncating).
+      if (!Array.isArray(fileList) || fileList.length === 0) throw new FakeCloudSDKError(-501007, 'getTempFileURL:fail fileList must be a non-empty array')
+      if (fileList.length > MAX_TEMP_URL_FILES) throw new FakeCloudSDKError(-501007, `getTempFileURL:fail fileList length must not exceed ${MAX_TEMP_URL_FILES}`)
+      for (const f of fileList as Array<string | { fileID: string; maxAge: number }>) {
+        if (typeof f !== 'string' && (!Number.isSafeInteger(f.maxAge) || f.maxAge <= 0 || f.maxAge > MAX_TEMP_URL_AGE)) {
+          throw new FakeCloudSDKError(-501007, `getTempFileURL:fail maxAge must be 1-${MAX_TEMP_URL_AGE} seconds`)
+        }
+      }
       return {
         fileList: (fileList as Array<string | { fileID: string; maxAge: number }>).map((f): WxTempFileItem => {
           const fileID = typeof f === 'string' ? f : f.fileID
@@ -90,8 +112,8 @@ export function createFakeWxCloud(): FakeWxCloud {
     async callFunction() {
       return { result: { success: true, data: null }, requestID: 'req-1', errMsg: 'callFunction:ok' }
     },
-    async subscribeMessageSend() {
-      return { errMsg: 'openapi.subscribeMessage.send:ok', errCode: 0 }
+    async subscribeMessageSend(params) {
+      return sendSubscribe(templates, subscriptions, params)
     },
     async msgSecCheck() {
       return {
@@ -126,6 +148,12 @@ export function createFakeWxCloud(): FakeWxCloud {
   const fake: FakeWxCloud = {
     calls,
     files,
+    templates,
+    subscriptions,
+    acceptSubscription(openid, templateId, times = 1) {
+      const key = `${openid} ${templateId}`
+      subscriptions.set(key, (subscriptions.get(key) ?? 0) + times)
+    },
     context: {},
     handlers,
     callsOf: (api) => calls.filter((c) => c.api === api),
@@ -160,6 +188,58 @@ export function createFakeWxCloud(): FakeWxCloud {
     }) as typeof fetch,
   }
   return fake
+}
+
+const SEND = 'openapi.subscribeMessage.send'
+const sendFail = (code: number, msg: string) => new FakeCloudSDKError(code, `${SEND}:fail ${msg}`)
+
+/**
+ * Value rules per key type, from 订阅消息参数值内容限制 in the subscribeMessage.send docs
+ * (https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/sendMessage.html):
+ * thing ≤ 20 characters; phrase ≤ 5 Chinese characters only; character_string ≤ 32 digits/letters/symbols;
+ * number ≤ 32 digits (decimals allowed); letter ≤ 32 letters; time/date a 24-hour time with an optional date.
+ * Types not listed here are refused (stricter than the service).
+ */
+const VALUE_RULES: Record<string, (v: string) => boolean> = {
+  thing: (v) => v.length > 0 && [...v].length <= 20,
+  phrase: (v) => /^[\u4e00-\u9fa5]{1,5}$/.test(v),
+  character_string: (v) => /^[\x21-\x7e]{1,32}$/.test(v),
+  number: (v) => /^\d+(\.\d+)?$/.test(v) && v.length <= 32,
+  letter: (v) => /^[A-Za-z]{1,32}$/.test(v),
+  time: (v) => /^(\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日? )?\d{1,2}:\d{2}(:\d{2})?$/.test(v),
+  date: (v) => /^\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?( \d{1,2}:\d{2}(:\d{2})?)?$/.test(v),
+}
+
+/**
+ * subscribeMessage.send as the platform answers it through wx-server-sdk: a WeChat errcode is thrown as
+ * CloudSDKError { errCode: errcode, errMsg: 'openapi.subscribeMessage.send:fail <errmsg>' } (wx-server-sdk@4.0.2
+ * index.js, src/api/openapi/namespace/generic.ts). Codes from the sendMessage docs' error table:
+ * 40003 touser invalid, 40037 template_id invalid, 43101 user refuse to accept the msg (no subscription left:
+ * a one-time subscription allows one message per acceptance), 47003 argument invalid (a data key the template does
+ * not have, a key it has that is missing, or a value breaking its type's rule; the errmsg names the key).
+ * A refused send does not consume the subscription.
+ */
+function sendSubscribe(templates: Map<string, string[]>, subscriptions: Map<string, number>, params: any): Promise<any> {
+  const { touser, templateId, data } = params ?? {}
+  if (typeof touser !== 'string' || !/^[A-Za-z0-9_-]{6,64}$/.test(touser)) return Promise.reject(sendFail(40003, 'invalid openid'))
+  const keys = typeof templateId === 'string' ? templates.get(templateId) : undefined
+  if (!keys) return Promise.reject(sendFail(40037, 'invalid template id'))
+  const given = data && typeof data === 'object' ? (data as Record<string, { value?: unknown }>) : {}
+  for (const key of Object.keys(given)) {
+    if (!keys.includes(key)) return Promise.reject(sendFail(47003, `argument invalid! data.${key} not exist`))
+  }
+  for (const key of keys) {
+    const value = given[key]?.value
+    if (typeof value !== 'string' || value === '') return Promise.reject(sendFail(47003, `argument invalid! data.${key}.value is empty`))
+    const type = /^([a-z_]+?)\d+$/.exec(key)?.[1] ?? ''
+    const rule = VALUE_RULES[type]
+    if (!rule || !rule(value)) return Promise.reject(sendFail(47003, `argument invalid! data.${key}.value invalid`))
+  }
+  const subscription = `${touser} ${templateId}`
+  const left = subscriptions.get(subscription) ?? 0
+  if (left <= 0) return Promise.reject(sendFail(43101, 'user refuse to accept the msg'))
+  subscriptions.set(subscription, left - 1)
+  return Promise.resolve({ errMsg: `${SEND}:ok`, errCode: 0 })
 }
 
 /** Buffers are recorded by length, so assertions need not compare megabytes. */

@@ -64,9 +64,14 @@ export const generationActions = {
   'photography/getPricing': defineAction({
     url: 'photography/getPricing',
     access: 'public',
-    summary: 'Credits charged per generated image, so the client shows the cost before generating.',
+    summary: 'Credits charged per generated image, so the client shows the cost before generating, and the subscribe-message templates it must ask for in the tap that generates.',
     input: z.strictObject({}),
-    output: z.object({ photography_per_image: credits, fitting_per_image: credits }),
+    output: z.object({
+      photography_per_image: credits,
+      fitting_per_image: credits,
+      // wx.requestSubscribeMessage takes at most 3 template ids per call.
+      subscribe_template_ids: z.array(z.string().min(1).max(64)).max(3),
+    }),
   }),
   'fitting/generate': defineAction({
     url: 'fitting/generate',

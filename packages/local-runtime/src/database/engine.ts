@@ -17,6 +17,7 @@ import {
 import { countRows, findRows, type QueryTrace } from './finder'
 import { keyOf } from './sort-key'
 import { pathExpr, type SqliteStore } from './store'
+import { assertUpdateApplicable } from './update-paths'
 import { TransactionManager, txKey, type TxState } from './transactions'
 import {
   DEFAULT_LIMIT,
@@ -94,13 +95,13 @@ export class Engine {
       case 'database.calculateDocument':
         return { requestId, data: this.calculate(p) }
       case 'database.insertDocument':
-        return { requestId, data: this.withTx(p, (tx) => this.insertDocument(p, tx)) }
+        return { requestId, data: await this.waitForLocks(() => this.withTx(p, (tx) => this.insertDocument(p, tx))) }
       case 'database.modifyDocument':
-        return { requestId, data: this.withTx(p, (tx) => this.modifyDocument(p, tx)) }
+        return { requestId, data: await this.waitForLocks(() => this.withTx(p, (tx) => this.modifyDocument(p, tx))) }
       case 'database.modifyAndReturnDoc':
-        return { requestId, data: this.withTx(p, (tx) => this.modifyAndReturn(p, tx)) }
+        return { requestId, data: await this.waitForLocks(() => this.withTx(p, (tx) => this.modifyAndReturn(p, tx))) }
       case 'database.removeDocument':
-        return { requestId, data: this.withTx(p, (tx) => this.removeDocument(p, tx)) }
+        return { requestId, data: await this.waitForLocks(() => this.withTx(p, (tx) => this.removeDocument(p, tx))) }
       case 'database.addCollection':
         this.addCollection(p)
         return { requestId }
@@ -108,6 +109,22 @@ export class Engine {
         return { requestId, data: this.aggregate(p) }
       default:
         throw invalidParam(`action '${action}' is not supported by the local database emulator`)
+    }
+  }
+
+  /**
+   * A write outside any transaction that reaches a document an open transaction has written waits until that
+   * transaction ends, then runs again from the start (its SQLite transaction rolled back, so nothing was half
+   * done). Bounded: every transaction ends by commit, abort or `transactionTimeoutMs`.
+   */
+  private async waitForLocks<T>(run: () => T): Promise<T> {
+    for (;;) {
+      try {
+        return run()
+      } catch (err) {
+        if (!(err instanceof HeldByTransaction)) throw err
+        await err.tx.ended
+      }
     }
   }
 
@@ -272,15 +289,17 @@ export class Engine {
       limit: p.multi === false ? 1 : Infinity,
       pushdown: this.opts.pushdown,
     })
-    let updated = 0
+    // Every document's new state is computed before the first write, so an update that fails on one document
+    // changes none (stricter than MongoDB, which keeps the documents updated before the failing one; see
+    // docs/database-emulator.md).
+    const changes: Array<{ k: string; next: Doc }> = []
     for (const row of rows) {
       const before = row.doc ?? decodeStored(row.text)
       const next = applyUpdate(before, data as Record<string, Record<string, unknown>>)
-      if (encodeWire(next) === row.text) continue
-      view.put(collection, row.k, next, true)
-      updated++
+      if (encodeWire(next) !== row.text) changes.push({ k: row.k, next })
     }
-    return { updated }
+    for (const c of changes) view.put(collection, c.k, c.next, true)
+    return { updated: changes.length }
   }
 
   private modifyAndReturn(p: Params, tx: TxState | null): { updated: number; doc: string | null } {
@@ -325,9 +344,14 @@ export class Engine {
   // ---- storage views ---------------------------------------------------------------------------------
 
   private directView(): WriteView {
+    const unlocked = (collection: string, k: string) => {
+      const holder = this.tx.holding(txKey(collection, k))
+      if (holder) throw new HeldByTransaction(holder)
+    }
     return {
       read: (collection, k) => this.readCommitted(collection, k),
       put: (collection, k, doc, existed) => {
+        unlocked(collection, k)
         const text = this.encodeForStorage(doc)
         this.store.noteShape(collection, doc)
         try {
@@ -337,7 +361,10 @@ export class Engine {
           throw this.translateSqliteError(err, collection, doc)
         }
       },
-      del: (collection, k) => this.store.delete(collection, k),
+      del: (collection, k) => {
+        unlocked(collection, k)
+        this.store.delete(collection, k)
+      },
     }
   }
 
@@ -350,16 +377,27 @@ export class Engine {
       if (!tx.seen.has(key)) tx.seen.set(key, { collection, k, ver: row ? row.ver : null })
       return row ? decodeStored(row.doc) : null
     }
+    // MongoDB: "If a transaction is in progress and a write outside the transaction modifies a document that an
+    // operation in the transaction later tries to modify, the transaction aborts because of a write conflict."
+    // (https://www.mongodb.com/docs/manual/core/transactions-production-consideration/#in-progress-transactions-and-write-conflicts)
+    // Detected when writing, as there; runTransaction then retries the callback.
+    const unchanged = (collection: string, k: string) => {
+      const seen = tx.seen.get(txKey(collection, k))
+      const now = this.store.hasCollection(collection) ? (this.store.get(collection, k)?.ver ?? null) : null
+      if (seen && seen.ver !== now) throw transactionConflict(`${collection} document changed outside the transaction since it read it`)
+    }
     return {
       read,
       put: (collection, k, doc) => {
         read(collection, k)
+        unchanged(collection, k)
         const text = this.encodeForStorage(doc)
         this.assertUniqueInTx(tx, collection, k, doc)
         tx.writes.set(txKey(collection, k), { collection, k, doc, text })
       },
       del: (collection, k) => {
         read(collection, k)
+        unchanged(collection, k)
         tx.writes.set(txKey(collection, k), { collection, k, doc: null, text: null })
       },
     }
@@ -469,6 +507,13 @@ export class Engine {
   }
 }
 
+/** Thrown by a plain write that reached a document an open transaction holds; the request waits and reruns. */
+class HeldByTransaction extends Error {
+  constructor(readonly tx: TxState) {
+    super('document held by an open transaction')
+  }
+}
+
 function clampLimit(v: unknown): number {
   if (v === undefined) return DEFAULT_LIMIT
   const n = nonNegativeInt(v, 'limit')
@@ -498,16 +543,9 @@ export function generateId(): string {
 }
 
 function applyUpdate(doc: Doc, update: Record<string, Record<string, unknown>>): Doc {
+  // MongoDB refuses the whole update (and changes nothing) when one path cannot be applied; see update-paths.ts.
+  assertUpdateApplicable(doc, update)
   const next = structuredClone(doc)
-  for (const [op, fields] of Object.entries(update)) {
-    if (op !== '$inc' && op !== '$mul') continue
-    for (const path of Object.keys(fields)) {
-      const current = getPath(next, path)
-      if (current !== undefined && (typeof current !== 'number' || !Number.isFinite(current))) {
-        throw invalidParam(`cannot apply ${op} to '${path}': it holds a non-numeric value`)
-      }
-    }
-  }
   // NOTE: mingo builds an operator context on every call (~100 µs); the field operators domain code uses
   // on every request are applied directly, with the same MongoDB semantics, and mingo does the rest.
   if (!applyFieldOperators(next, update)) {

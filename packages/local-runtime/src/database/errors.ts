@@ -60,3 +60,10 @@ export const duplicateKey = (collection: string, index: string, key: string): En
 
 export const transactionConflict = (detail: string): EngineError =>
   new EngineError(DB_ERROR.TRANSACTION_CONFLICT, `[FailedOperation.TransactionConflict] database transaction conflict: ${detail}`)
+
+/**
+ * A MongoDB write error (PathNotViable, TypeMismatch, ConflictingUpdateOperators, ...). CloudBase passes it on as
+ * its generic database error `DATABASE_REQUEST_FAILED` (https://docs.cloudbase.net/error-code/basic) with the
+ * server's message; wx-server-sdk 4.0.2 maps that code to errCode -502001 "database request fail" (index.js).
+ */
+export const writeError = (message: string): EngineError => new EngineError(DB_ERROR.REQUEST_FAILED, message)

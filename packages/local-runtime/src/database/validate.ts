@@ -2,7 +2,7 @@
  * Input checks done before anything is written, so bad input fails with a clear INVALID_PARAM and changes nothing.
  * The rules are CloudBase's (MongoDB's) where they are documented; see docs/database-emulator.md.
  */
-import { invalidParam } from './errors'
+import { invalidParam, writeError } from './errors'
 
 /** MongoDB's BSON document limit, which CloudBase (built on MongoDB) inherits. Measured on our JSON encoding. */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -126,10 +126,14 @@ export function validateUpdate(update: unknown): asserts update is Record<string
     for (const [path, arg] of Object.entries(fields)) {
       validateFieldPath(path)
       if (path === '_id' || path.startsWith('_id.')) throw invalidParam("cannot update the immutable field '_id'")
+      // Two operators on the same path, or on a path and its prefix, are refused before anything is applied.
+      // mongodb/mongo src/mongo/db/update/update_object_node.cpp `parseAndMerge`: ConflictingUpdateOperators
+      // "Updating the path 'a.b' would create a conflict at 'a'".
       for (const other of touched) {
-        if (other === path || other.startsWith(path + '.') || path.startsWith(other + '.')) {
-          throw invalidParam(`update paths '${other}' and '${path}' conflict`)
+        if (other === path || path.startsWith(other + '.')) {
+          throw writeError(`Updating the path '${path}' would create a conflict at '${other}'`)
         }
+        if (other.startsWith(path + '.')) throw writeError(`Updating the path '${other}' would create a conflict at '${path}'`)
       }
       touched.add(path)
       if ((op === '$inc' || op === '$mul') && (typeof arg !== 'number' || !Number.isFinite(arg))) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { systemClock, type ImageProvider } from '@aiphoto/runtime'
+import { systemClock, type Database, type ImageProvider } from '@aiphoto/runtime'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLocalDatabase, type LocalDatabase } from '../database'
 import { createDiskStorage } from '../storage/disk-storage'
@@ -73,7 +73,7 @@ describe('database faults at the requester', () => {
     // A committed transaction whose answer is lost: the SDK's rollback cannot undo it.
     await db.collection('acct').add({ _id: 'a', n: 0 })
     const txErr = await faults.run('tx', () =>
-      db.runTransaction(async (tx) => {
+      db.runTransaction(async (tx: Pick<Database, 'collection'>) => {
         await tx.collection('acct').doc('a').update({ n: 1 })
       }).then(() => null, (e: unknown) => e),
     )
@@ -88,7 +88,7 @@ describe('database faults at the requester', () => {
     for (let i = 0; i < 30; i++) {
       const r = await faults.run(`inc${i}`, () =>
         outcome(
-          db.runTransaction(async (tx) => {
+          db.runTransaction(async (tx: Pick<Database, 'collection'>) => {
             const cur = (await tx.collection('acct').doc('a').get()).data as { n: number }
             await tx.collection('acct').doc('a').update({ n: cur.n + 1 })
           }),
@@ -108,7 +108,7 @@ describe('database faults at the requester', () => {
     await db.collection('acct').add({ _id: 'a', n: 0 })
     const err = await faults.run('dies', async () => {
       const e = await db
-        .runTransaction(async (tx) => {
+        .runTransaction(async (tx: Pick<Database, 'collection'>) => {
           await tx.collection('acct').doc('a').update({ n: 1 })
           faults.plan.killRate = 1
           await tx.collection('acct').doc('a').get()
@@ -122,7 +122,7 @@ describe('database faults at the requester', () => {
     expect(err).toBeInstanceOf(InstanceKilledError)
     expect(faults.counts.kill).toBe(1)
     // Outside any invocation nothing is injected; the dead transaction was not applied and holds no lock.
-    await db.runTransaction(async (tx) => {
+    await db.runTransaction(async (tx: Pick<Database, 'collection'>) => {
       await tx.collection('acct').doc('a').update({ n: 5 })
     })
     expect((await db.collection('acct').doc('a').get()).data[0].n).toBe(5)

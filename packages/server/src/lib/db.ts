@@ -5,8 +5,17 @@
  */
 import { isCollectionNotExistError, type Database } from '@aiphoto/runtime'
 
-/** A transaction handle (`db.runTransaction(fn)`'s argument) or the database itself: both have `collection()`. */
-export type DbScope = Pick<Database, 'collection'>
+/**
+ * What code that may run inside a transaction uses: `collection(name).doc(id)` and `.add()`, nothing else.
+ * `@cloudbase/database` 1.4.3 sends the transaction id only with doc() operations and add()
+ * (`document.js`, `collection.js`); `where().update/remove` and `count()` on a transaction's collection carry no
+ * transaction id (`query.js`), so inside a callback they would silently run outside it, and `where().get()` is
+ * refused by CloudBase. Typing the callback's handle this way makes such a call a compile error. The database
+ * itself also fits this type, so helpers such as `getDoc` take either.
+ */
+export interface DbScope {
+  collection(name: string): Pick<ReturnType<Database['collection']>, 'doc' | 'add'>
+}
 
 export class DatabaseError extends Error {
   readonly code: string
@@ -39,6 +48,25 @@ export async function getDoc<T>(scope: DbScope, collection: string, id: string):
   const data = res.data
   if (Array.isArray(data)) return (data[0] as T | undefined) ?? null
   return (data as T | null) ?? null
+}
+
+/**
+ * An update patch whose embedded-object values replace the stored field whole (`_.set()`), instead of being
+ * merged. `@cloudbase/database` turns a nested object in `update()` into dotted `$set` paths, which CloudBase
+ * (MongoDB) refuses when the stored field is null or a scalar ("Cannot create field … in element {result: null}",
+ * DATABASE_REQUEST_FAILED) — so a patch that writes an object onto a nullable field must go through this.
+ */
+export function wholeFields<T extends object>(db: Database, patch: T): T {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(patch)) out[k] = isEmbeddedObject(v) ? db.command.set(v) : v
+  return out as T
+}
+
+function isEmbeddedObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
+  const proto = Object.getPrototypeOf(v) as unknown
+  // Commands (`_.inc()` …), Dates and other class instances are not embedded documents.
+  return proto === Object.prototype || proto === null
 }
 
 /** Reads with a where + limit(1). */

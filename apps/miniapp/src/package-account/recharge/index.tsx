@@ -10,23 +10,12 @@ import { formatFen, toastError, toastSuccess, toastText } from '../../services/u
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView } from '../../components/state-view'
 import { lastPackage, rememberPackage, savePendingOrder, takePendingOrder } from './pending-order'
+import { canPurchase } from '../../services/platform'
 import './index.css'
 import { pressState } from '../../components/press-state'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/**
- * WeChat does not allow selling virtual goods (credits) through wx.requestPayment in a mini-program on iOS, so on
- * iOS the page explains where credits come from instead of offering a purchase (see docs/deploy.md).
- */
-function isIosMiniProgram(): boolean {
-  if (process.env.TARO_ENV !== 'weapp') return false
-  try {
-    return /ios/i.test(Taro.getSystemInfoSync().platform)
-  } catch {
-    return false
-  }
-}
 
 /** Asks for the order until it is paid (the provider's notification may lag the payment by a moment). */
 async function confirmOrder(outTradeNo: string): Promise<boolean> {
@@ -44,7 +33,46 @@ async function confirmOrder(outTradeNo: string): Promise<boolean> {
   return false
 }
 
+/**
+ * WeChat does not allow selling virtual goods (credits) through wx.requestPayment in a mini-program on iOS: there
+ * the page never loads packages or shows a price, it says where credits come from (see docs/deploy.md).
+ */
 export default function Recharge() {
+  if (!canPurchase()) return <CreditsInfo />
+  return <Shop />
+}
+
+function CreditsInfo() {
+  const profile = useProfile()
+  const pricing = usePricing()
+  useEffect(() => {
+    void Taro.setNavigationBarTitle({ title: '积分' })
+    ensureSession().catch(() => {})
+  }, [])
+  return (
+    <View className='pg recharge'>
+      <View className='recharge-head'>
+        <View className='muted'>当前积分</View>
+        <View className='recharge-balance'>{profile?.credits ?? '--'}</View>
+        <View className='faint'>
+          {pricing ? `服装摄影 ${pricing.photography_per_image} 积分/张 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次` : '\u00a0'}
+        </View>
+      </View>
+      <View className='section card recharge-note'>
+        <View className='section-title'>获取积分</View>
+        <View className='muted'>每日签到可获得积分，连续签到第 7 天双倍；新朋友注册时使用你的邀请码，双方各得奖励积分。生成失败或取消会自动退回积分。</View>
+      </View>
+      <View className='action-bar-spacer' />
+      <View className='action-bar'>
+        <Button className='btn' onClick={() => void Taro.switchTab({ url: '/pages/mine/index' })}>
+          去签到
+        </Button>
+      </View>
+    </View>
+  )
+}
+
+function Shop() {
   const { params } = useRouter()
   const profile = useProfile()
   const pricing = usePricing()
@@ -81,11 +109,9 @@ export default function Recharge() {
     if (pendingNo) void ensureSession().then(() => confirmOrder(pendingNo)).catch(toastError)
   })
 
-  const iosBlocked = isIosMiniProgram()
-
   async function pay() {
     const pkg = packages?.find((p) => p.id === selected)
-    if (!pkg || paying || iosBlocked) return
+    if (!pkg || paying) return
     setPaying(true)
     try {
       const order = await api.payment.createOrder({ package_id: pkg.id })
@@ -133,7 +159,7 @@ export default function Recharge() {
       ) : (
         <View className='pkg-grid'>
           {packages === null
-            ? [0, 1, 2, 3].map((i) => <Skeleton key={i} className='pkg' height='220px' radius='20px' />)
+            ? [0, 1, 2, 3].map((i) => <Skeleton key={i} className='pkg' height={220} radius={20} />)
             : packages.map((p) => (
                 <View key={p.id} className={`pkg ${p.id === selected ? 'pkg-on' : ''}`} onClick={() => {
                     setSelected(p.id)
@@ -151,13 +177,10 @@ export default function Recharge() {
         </View>
       )}
       <View className='section faint recharge-note'>积分用于生成图片，充值后不可退款。生成失败或取消会自动退回积分。</View>
-      {iosBlocked ? (
-        <View className='section faint recharge-note'>由于微信平台规定，iOS 设备暂不支持购买积分。你可以通过每日签到、邀请好友获得积分，或在安卓设备上充值。</View>
-      ) : null}
       <View className='action-bar-spacer' />
       <View className='action-bar'>
-        <Button className='btn' {...pressState({ busy: paying, disabled: !current || iosBlocked })} onClick={pay}>
-          {iosBlocked ? 'iOS 暂不支持购买' : current ? `立即支付 ¥${formatFen(current.price_fen)}` : '请选择套餐'}
+        <Button className='btn' {...pressState({ busy: paying, disabled: !current })} onClick={pay}>
+          {current ? `立即支付 ¥${formatFen(current.price_fen)}` : '请选择套餐'}
         </Button>
       </View>
     </View>

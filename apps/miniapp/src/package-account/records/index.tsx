@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { View } from '@tarojs/components'
-import { useRouter } from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import type { ActionOutput } from '@aiphoto/contract'
 import { api } from '../../services/api'
 import { ensureSession } from '../../services/session'
@@ -9,6 +9,7 @@ import { useListGestures, usePaged } from '../../hooks/use-paged'
 import { Tabs } from '../../components/tabs'
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView, StateView } from '../../components/state-view'
+import { canPurchase } from '../../services/platform'
 import './index.css'
 
 type Tab = 'recharge' | 'consume'
@@ -24,19 +25,24 @@ const ORDER_STATUS: Record<RechargeRow['status'], string> = { pending: '待支�
 
 export default function Records() {
   const { params } = useRouter()
-  const [tab, setTab] = useState<Tab>(params.tab === 'consume' ? 'consume' : 'recharge')
+  // iOS: no purchase path, so no order list with prices either; the credit ledger alone is 积分明细.
+  const purchase = canPurchase()
+  const [tab, setTab] = useState<Tab>(params.tab === 'consume' || !purchase ? 'consume' : 'recharge')
+  useEffect(() => {
+    if (!purchase) void Taro.setNavigationBarTitle({ title: '积分明细' })
+  }, [purchase])
   const fetchPage = useCallback(
     async (cursor: string | undefined): Promise<{ items: Row[]; next_cursor: string | null }> => {
       await ensureSession()
       const input = { pageSize: 20, ...(cursor ? { cursor } : {}) }
-      if (tab === 'recharge') {
+      if (tab === 'recharge' && purchase) {
         const page = await api.payment.rechargeRecords(input)
         return { items: page.items.map((r) => ({ kind: 'recharge' as const, r })), next_cursor: page.next_cursor }
       }
       const page = await api.payment.consumeRecords(input)
       return { items: page.items.map((r) => ({ kind: 'consume' as const, r })), next_cursor: page.next_cursor }
     },
-    [tab],
+    [tab, purchase],
   )
   const list = usePaged<Row>(fetchPage)
 
@@ -48,13 +54,13 @@ export default function Records() {
 
   return (
     <View className='pg'>
-      <Tabs items={TABS} value={tab} onChange={setTab} />
+      {purchase ? <Tabs items={TABS} value={tab} onChange={setTab} /> : null}
       {list.status === 'error' && list.items.length === 0 ? (
         <ErrorView message={list.error ?? ''} onRetry={list.reload} />
       ) : !list.loaded || (list.status === 'loading' && list.items.length === 0) ? (
         <View className='section card'>
           {[0, 1, 2, 3, 4].map((i) => (
-            <Skeleton key={i} height='64px' style={{ marginBottom: '24px' }} />
+            <Skeleton key={i} height={64} marginBottom={24} />
           ))}
         </View>
       ) : list.items.length === 0 ? (

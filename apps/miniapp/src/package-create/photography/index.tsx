@@ -13,6 +13,7 @@ import { AddSlot, PhotoSlot } from '../../components/photo-slot'
 import { ChipGroup } from '../../components/chip-group'
 import { CostBar } from '../../components/cost-bar'
 import { Skeleton } from '../../components/skeleton'
+import { useFreshUrls } from '../../hooks/use-fresh'
 import './index.css'
 
 type Ratio = '3:4' | '1:1' | '9:16' | '4:3' | '16:9'
@@ -42,6 +43,7 @@ export default function Photography() {
   const [ratio, setRatio] = useState<Ratio>('3:4')
   const [gender, setGender] = useState<Gender>('female')
   const [busy, setBusy] = useState(false)
+  const [loadedAt, setLoadedAt] = useState<number | null>(null)
   const attempt = useRef(createAttempt()).current
 
   async function loadScenes() {
@@ -49,6 +51,7 @@ export default function Photography() {
     try {
       const res = await api.scenes.list({})
       setScenes(res.items)
+      setLoadedAt(Date.now())
       setSceneId((id) => id ?? res.items[0]?._id ?? null)
     } catch (e) {
       setSceneError(errorMessage(e))
@@ -60,6 +63,7 @@ export default function Photography() {
     void loadScenes()
   }, [])
 
+  const { onImageError } = useFreshUrls(loadedAt, loadScenes)
   const pricing = usePricing()
   const cost = pricing ? photographyCost(pricing, count) : null
   const selectedScene = useMemo(() => scenes?.find((s) => s._id === sceneId) ?? null, [scenes, sceneId])
@@ -114,7 +118,7 @@ export default function Photography() {
         ) : scenes === null ? (
           <View className='row scene-row'>
             {[0, 1, 2].map((i) => (
-              <Skeleton key={i} width='200px' height='260px' radius='20px' style={{ marginRight: '16px' }} />
+              <Skeleton key={i} width={200} height={260} radius={20} marginRight={16} />
             ))}
           </View>
         ) : (
@@ -123,7 +127,7 @@ export default function Photography() {
               {scenes.map((s) => (
                 <View key={s._id} className={`scene-pick ${s._id === sceneId ? 'scene-pick-on' : ''}`} onClick={() => setSceneId(s._id)}>
                   {s.thumbnail_url ? (
-                    <Image className='scene-pick-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad />
+                    <Image className='scene-pick-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad onError={onImageError} />
                   ) : (
                     <View className={`scene-pick-img scene-ph scene-ph-${s.category}`}>{s.name.slice(0, 2)}</View>
                   )}

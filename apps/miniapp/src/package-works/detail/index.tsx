@@ -5,11 +5,12 @@ import type { WorkDetail } from '@aiphoto/contract'
 import { errorMessage } from '@aiphoto/client'
 import { api } from '../../services/api'
 import { ensureSession, setCredits, useProfile } from '../../services/session'
-import { saveImage } from '../../services/media'
+import { copyText, saveImage } from '../../services/media'
 import { createAttempt, goToProgress } from '../../services/generate'
 import { confirm, formatDate, toastError, toastSuccess, toastText } from '../../services/ui'
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView } from '../../components/state-view'
+import { useFreshUrls } from '../../hooks/use-fresh'
 import './index.css'
 import { pressState } from '../../components/press-state'
 
@@ -21,6 +22,7 @@ export default function Detail() {
   const [error, setError] = useState<string | null>(null)
   const [current, setCurrent] = useState(0)
   const [busy, setBusy] = useState<null | 'save' | 'fav' | 'delete' | 'again'>(null)
+  const [loadedAt, setLoadedAt] = useState<number | null>(null)
   const attempt = useRef(createAttempt()).current
 
   const load = useCallback(async () => {
@@ -28,6 +30,7 @@ export default function Detail() {
     try {
       await ensureSession()
       setWork(await api.works.detail({ work_id: id }))
+      setLoadedAt(Date.now())
     } catch (e) {
       setError(errorMessage(e))
     }
@@ -36,6 +39,7 @@ export default function Detail() {
   useEffect(() => {
     void load()
   }, [load])
+  const { onImageError } = useFreshUrls(loadedAt, load)
 
   useShareAppMessage(() => ({
     title: '看看我用 AI摄影师 生成的商拍图',
@@ -47,10 +51,12 @@ export default function Detail() {
 
   async function save() {
     const url = urls[current]
+    const fileId = work?.images[current] ?? ''
     if (!url || busy) return
     setBusy('save')
     try {
-      const res = await saveImage(url)
+      const index = current
+      const res = await saveImage({ fileId, url }, async () => (await api.works.detail({ work_id: id })).image_urls[index] ?? url)
       if (res === 'saved') toastSuccess(process.env.TARO_ENV === 'weapp' ? '已保存到相册' : '已开始下载')
     } catch (e) {
       toastError(e)
@@ -108,17 +114,17 @@ export default function Detail() {
   function shareH5() {
     if (process.env.TARO_ENV !== 'h5') return
     const url = urls[current]
-    if (url) void Taro.setClipboardData({ data: url }).then(() => toastText('图片链接已复制'))
+    if (url) void copyText(url, '图片链接已复制')
   }
 
   if (error) return <View className='pg'><ErrorView message={error} onRetry={load} /></View>
   if (!work) {
     return (
       <View className='pg'>
-        <Skeleton height='1000px' radius='0' />
+        <Skeleton height={1000} radius={0} />
         <View className='section'>
-          <Skeleton height='40px' width='50%' />
-          <Skeleton height='28px' width='70%' style={{ marginTop: '16px' }} />
+          <Skeleton height={40} width='50%' />
+          <Skeleton height={28} width='70%' marginTop={16} />
         </View>
       </View>
     )
@@ -131,7 +137,7 @@ export default function Detail() {
           <Swiper className='detail-swiper' current={current} onChange={(e) => setCurrent(e.detail.current)} circular={false}>
             {urls.map((u, i) => (
               <SwiperItem key={u}>
-                <Image className='detail-img' src={u} mode='aspectFit' onClick={() => Taro.previewImage({ urls, current: urls[i] })} />
+                <Image className='detail-img' src={u} mode='aspectFit' onError={onImageError} onClick={() => Taro.previewImage({ urls, current: urls[i] })} />
               </SwiperItem>
             ))}
           </Swiper>

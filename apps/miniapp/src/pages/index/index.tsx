@@ -9,6 +9,8 @@ import { CreditsChip } from '../../components/credits-chip'
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView, StateView } from '../../components/state-view'
 import { Tabs } from '../../components/tabs'
+import { goGetCredits } from '../../services/platform'
+import { useFreshUrls } from '../../hooks/use-fresh'
 import './index.css'
 
 type Category = Scene['category'] | 'all'
@@ -26,12 +28,14 @@ export default function Home() {
   const [scenes, setScenes] = useState<Scene[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [category, setCategory] = useState<Category>('all')
+  const [loadedAt, setLoadedAt] = useState<number | null>(null)
 
   const load = useCallback(async () => {
     setError(null)
     try {
       const res = await api.scenes.list({})
       setScenes(res.items)
+      setLoadedAt(Date.now())
     } catch (e) {
       setError(errorMessage(e))
     }
@@ -45,6 +49,8 @@ export default function Home() {
   useDidShow(() => {
     ensureSession().catch(() => {})
   })
+  // A tab page stays alive for the whole session; its signed thumbnails must not outlive their URLs.
+  const { onImageError } = useFreshUrls(loadedAt, load)
 
   usePullDownRefresh(() => {
     void Promise.all([load(), ensureSession().catch(() => {})]).finally(() => Taro.stopPullDownRefresh())
@@ -67,7 +73,7 @@ export default function Home() {
             <View className='home-title'>一键出商拍大片</View>
             <View className='home-sub'>上传服装平铺图，AI 帮你拍摄与试穿</View>
           </View>
-          <CreditsChip credits={profile?.credits} onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })} />
+          <CreditsChip credits={profile?.credits} onClick={goGetCredits} />
         </View>
         <View className='home-entries'>
           <View className='entry entry-photo' onClick={() => goPhotography()}>
@@ -93,8 +99,8 @@ export default function Home() {
         <View className='scene-grid'>
           {[0, 1, 2, 3].map((i) => (
             <View key={i} className='scene-card'>
-              <Skeleton height='300px' radius='20px' />
-              <Skeleton height='32px' width='60%' style={{ marginTop: '16px' }} />
+              <Skeleton height={300} radius={20} />
+              <Skeleton height={32} width='60%' marginTop={16} />
             </View>
           ))}
         </View>
@@ -105,7 +111,7 @@ export default function Home() {
           {shown.map((s) => (
             <View key={s._id} className='scene-card' onClick={() => goPhotography(s._id)}>
               {s.thumbnail_url ? (
-                <Image className='scene-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad />
+                <Image className='scene-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad onError={onImageError} />
               ) : (
                 <View className={`scene-img scene-ph scene-ph-${s.category}`}>{s.name.slice(0, 2)}</View>
               )}

@@ -3,8 +3,9 @@ import { Button, Image, Input, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useShareAppMessage } from '@tarojs/taro'
 import { api } from '../../services/api'
 import { ensureSession, profileStore, refreshProfile, setCredits, useProfile } from '../../services/session'
-import { uploadPicked } from '../../services/media'
-import { toastError, toastSuccess, toastText } from '../../services/ui'
+import { copyText, uploadAvatar } from '../../services/media'
+import { canPurchase } from '../../services/platform'
+import { toastError, toastSuccess } from '../../services/ui'
 import { Skeleton } from '../../components/skeleton'
 import './index.css'
 import { pressState } from '../../components/press-state'
@@ -31,7 +32,8 @@ export default function Mine() {
       .finally(() => Taro.stopPullDownRefresh())
   })
   useShareAppMessage(() => ({
-    title: '我在用 AI摄影师 做商拍图，送你免费积分',
+    // No reward for sharing in the title or anywhere near the share button (WeChat 运营规范 5.1, docs/deploy.md).
+    title: 'AI摄影师：上传衣服，一键生成模特实拍图',
     path: profile ? `/pages/index/index?invite=${profile.invite_code}` : '/pages/index/index',
   }))
 
@@ -67,7 +69,7 @@ export default function Mine() {
   async function chooseAvatar(path: string) {
     try {
       Taro.showLoading({ title: '上传中' })
-      const asset = await uploadPicked({ path, size: 0, ext: 'jpg' })
+      const asset = await uploadAvatar(path)
       profileStore.set(await api.user.update({ avatar_url: asset.file_id }))
       Taro.hideLoading()
       toastSuccess('头像已更新')
@@ -79,14 +81,16 @@ export default function Mine() {
 
   function copyInvite() {
     if (!profile) return
-    void Taro.setClipboardData({ data: profile.invite_code }).then(() => toastText('邀请码已复制'))
+    void copyText(profile.invite_code, '邀请码已复制')
   }
 
   function shareH5() {
     if (process.env.TARO_ENV !== 'h5' || !profile) return
     const link = `${window.location.origin}${window.location.pathname}#/pages/index/index?invite=${profile.invite_code}`
-    void Taro.setClipboardData({ data: link }).then(() => toastText('邀请链接已复制'))
+    void copyText(link, '邀请链接已复制')
   }
+
+  const purchase = canPurchase()
 
   // The server signs stored avatars (cloud or local file ids) and passes WeChat's https avatars through.
   const avatar = profile?.avatar_display_url ?? ''
@@ -122,9 +126,9 @@ export default function Mine() {
           </View>
         ) : (
           <View className='row'>
-            <Skeleton width='128px' height='128px' radius='64px' />
+            <Skeleton width={128} height={128} radius={64} />
             <View className='col grow mine-name-box'>
-              <Skeleton width='240px' height='40px' />
+              <Skeleton width={240} height={40} />
             </View>
           </View>
         )}
@@ -134,9 +138,11 @@ export default function Mine() {
               <View className='muted'>积分余额</View>
               <View className='wallet-num'>{profile ? profile.credits : '--'}</View>
             </View>
-            <Button className='btn btn-small' onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })}>
-              充值
-            </Button>
+            {purchase ? (
+              <Button className='btn btn-small' onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })}>
+                充值
+              </Button>
+            ) : null}
           </View>
           <View className='checkin row between'>
             <View className='col'>
@@ -161,7 +167,7 @@ export default function Mine() {
           <View className='col'>
             <View className='muted'>我的邀请码</View>
             <View className='invite-code'>{profile?.invite_code ?? '------'}</View>
-            <View className='faint'>好友通过你的分享进入并注册，双方都得积分</View>
+            <View className='faint'>新朋友注册时使用你的邀请码，双方各得奖励积分</View>
           </View>
         </View>
         <View className='row invite-actions'>
@@ -181,12 +187,14 @@ export default function Mine() {
       </View>
 
       <View className='section card menu'>
-        <View className='menu-item row between' onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })}>
-          <View>积分充值</View>
-          <View className='faint'>›</View>
-        </View>
-        <View className='menu-item row between' onClick={() => Taro.navigateTo({ url: '/package-account/records/index' })}>
-          <View>充值与消费记录</View>
+        {purchase ? (
+          <View className='menu-item row between' onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })}>
+            <View>积分充值</View>
+            <View className='faint'>›</View>
+          </View>
+        ) : null}
+        <View className='menu-item row between' onClick={() => Taro.navigateTo({ url: `/package-account/records/index${purchase ? '' : '?tab=consume'}` })}>
+          <View>{purchase ? '充值与消费记录' : '积分明细'}</View>
           <View className='faint'>›</View>
         </View>
         <View className='menu-item row between' onClick={() => Taro.switchTab({ url: '/pages/works/index' })}>

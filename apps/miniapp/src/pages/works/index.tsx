@@ -56,8 +56,8 @@ export default function Works() {
         <View className='works-grid'>
           {[0, 1, 2, 3].map((i) => (
             <View key={i} className='works-sk'>
-              <Skeleton height='440px' radius='20px' />
-              <Skeleton height='32px' width='50%' style={{ marginTop: '16px' }} />
+              <Skeleton height={440} radius={20} />
+              <Skeleton height={32} width='50%' marginTop={16} />
             </View>
           ))}
         </View>

@@ -127,6 +127,80 @@ export function runDatabaseConformance(label: string, makeTarget: () => Promise<
       expect((await coll().doc(id('fld')).get()).data[0].run).toBe(run)
     })
 
+    describe('update paths (MongoDB rules CloudBase inherits)', () => {
+      // A failed write: CloudBase's generic database error with MongoDB's message.
+      const expectWriteError = async (p: Promise<unknown>, text: RegExp) => {
+        const err = await p.then(
+          () => null,
+          (e: unknown) => e,
+        )
+        expect(err).toBeInstanceOf(Error)
+        expect((err as { code?: string }).code).toBe('DATABASE_REQUEST_FAILED')
+        expect((err as Error).message).toMatch(text)
+      }
+
+      test('a nested object update onto a null field fails and changes nothing', async () => {
+        await coll().add({ _id: id('pnv-null'), run, status: 'running', result: null })
+        // The SDK sends $set: { 'result.images': [...], 'result.provider_id': 'p' }.
+        await expectWriteError(
+          coll().doc(id('pnv-null')).update({ status: 'succeeded', result: { images: ['a'], provider_id: 'p' } }),
+          /Cannot create field '(images|provider_id)' in element \{result: null\}/,
+        )
+        expect((await coll().doc(id('pnv-null')).get()).data[0]).toEqual({ _id: id('pnv-null'), run, status: 'running', result: null })
+      })
+
+      test('a nested object update onto a string or number field fails and changes nothing', async () => {
+        await coll().add({ _id: id('pnv-str'), run, v: 1, result: 'text', n: 5 })
+        await expectWriteError(coll().doc(id('pnv-str')).update({ v: 2, result: { images: ['a'] } }), /Cannot create field 'images' in element \{result: "text"\}/)
+        await expectWriteError(coll().doc(id('pnv-str')).update({ v: 2, n: { deep: 1 } }), /Cannot create field 'deep' in element \{n: 5\}/)
+        expect((await coll().doc(id('pnv-str')).get()).data[0]).toEqual({ _id: id('pnv-str'), run, v: 1, result: 'text', n: 5 })
+      })
+
+      test('_.set() replaces a null field with an object; a missing parent is created', async () => {
+        const _ = db.command
+        await coll().add({ _id: id('pnv-set'), run, result: null })
+        expect((await coll().doc(id('pnv-set')).update({ result: _.set({ images: ['a'], provider_id: 'p' }), extra: { made: { deep: 1 } } })).updated).toBe(1)
+        expect((await coll().doc(id('pnv-set')).get()).data[0]).toEqual({
+          _id: id('pnv-set'), run, result: { images: ['a'], provider_id: 'p' }, extra: { made: { deep: 1 } },
+        })
+      })
+
+      test('where().update() through a null parent fails and changes no matching document', async () => {
+        const tag = randomBytes(4).toString('hex')
+        await coll().add({ _id: id('pnv-m1'), run, mtag: tag, o: { a: 1 }, v: 1 })
+        await coll().add({ _id: id('pnv-m2'), run, mtag: tag, o: null, v: 1 })
+        await expectWriteError(coll().where({ mtag: tag, _id: id('pnv-m2') }).update({ v: 2, o: { b: 2 } }), /Cannot create field 'b' in element \{o: null\}/)
+        expect((await coll().doc(id('pnv-m2')).get()).data[0]).toEqual({ _id: id('pnv-m2'), run, mtag: tag, o: null, v: 1 })
+        expect((await coll().doc(id('pnv-m1')).get()).data[0]).toEqual({ _id: id('pnv-m1'), run, mtag: tag, o: { a: 1 }, v: 1 })
+      })
+
+      test('$inc through a null parent, $inc on a non-number, $push onto a non-array fail', async () => {
+        const _ = db.command
+        await coll().add({ _id: id('pnv-ops'), run, stats: null, s: 'x', nul: null, list: 'not a list' })
+        await expectWriteError(coll().doc(id('pnv-ops')).update({ stats: { count: _.inc(1) } }), /Cannot create field 'count' in element \{stats: null\}/)
+        await expectWriteError(coll().doc(id('pnv-ops')).update({ s: _.inc(1) }), /Cannot apply \$inc to a value of non-numeric type/)
+        await expectWriteError(coll().doc(id('pnv-ops')).update({ nul: _.inc(1) }), /non-numeric type null/)
+        await expectWriteError(coll().doc(id('pnv-ops')).update({ list: _.push(['a']) }), /The field 'list' must be an array but is of type string/)
+        expect((await coll().doc(id('pnv-ops')).get()).data[0]).toEqual({ _id: id('pnv-ops'), run, stats: null, s: 'x', nul: null, list: 'not a list' })
+      })
+
+      test('updating a path and its prefix in one update is a conflict', async () => {
+        const _ = db.command
+        await coll().add({ _id: id('pnv-conf'), run, a: { b: 1 }, n: 1 })
+        await expectWriteError(coll().doc(id('pnv-conf')).update({ a: _.set({ b: 2 }), 'a.b': 3 }), /Updating the path 'a\.b' would create a conflict at 'a'/)
+        // Two operators: $inc on 'n' and $set on 'n.x'.
+        await expectWriteError(coll().doc(id('pnv-conf')).update({ n: _.inc(1), 'n.x': 1 }), /Updating the path 'n(\.x)?' would create a conflict at 'n'/)
+        expect((await coll().doc(id('pnv-conf')).get()).data[0]).toEqual({ _id: id('pnv-conf'), run, a: { b: 1 }, n: 1 })
+      })
+
+      test('$unset, $pull and $pop on a path through a scalar are no-ops', async () => {
+        const _ = db.command
+        await coll().add({ _id: id('pnv-noop'), run, s: 'x', v: 1 })
+        expect((await coll().doc(id('pnv-noop')).update({ 's.a': _.remove(), 'missing.b': _.pull(1), 'missing.c': _.pop() })).updated).toBe(0)
+        expect((await coll().doc(id('pnv-noop')).get()).data[0]).toEqual({ _id: id('pnv-noop'), run, s: 'x', v: 1 })
+      })
+    })
+
     test('update that changes nothing reports updated: 0; update of a missing doc reports 0', async () => {
       await coll().add({ _id: id('same'), run, v: 1 })
       expect((await coll().doc(id('same')).update({ v: 1 })).updated).toBe(0)
@@ -321,6 +395,41 @@ export function runDatabaseConformance(label: string, makeTarget: () => Promise<
           .catch((e: unknown) => e)
         expect(err).toBeInstanceOf(Error)
         expect(typeof (err as { code?: unknown }).code).toBe('string')
+      })
+
+      test('a write outside a transaction to a document the transaction wrote waits until it commits', async () => {
+        const _ = db.command
+        await coll().add({ _id: id('lock'), run, n: 0 })
+        const t = await db.startTransaction()
+        await t.collection('conformance_docs').doc(id('lock')).update({ n: 1 })
+        let settled = false
+        const plain = coll().doc(id('lock')).update({ n: _.inc(10) }).finally(() => (settled = true))
+        expect((await coll().doc(id('lock')).get()).data[0].n).toBe(0)
+        expect(settled).toBe(false)
+        await t.commit()
+        expect((await plain).updated).toBe(1)
+        expect((await coll().doc(id('lock')).get()).data[0].n).toBe(11)
+      })
+
+      test('a transaction that writes a document changed outside since it read it fails with a conflict', async () => {
+        await coll().add({ _id: id('wc'), run, n: 0 })
+        const t = await db.startTransaction()
+        await t.collection('conformance_docs').doc(id('wc')).get()
+        await coll().doc(id('wc')).update({ n: 7 })
+        const err = (await t.collection('conformance_docs').doc(id('wc')).update({ n: 1 }).catch((e: unknown) => e)) as { code?: string }
+        expect(err.code).toBe('DATABASE_TRANSACTION_CONFLICT')
+        await t.rollback().catch(() => undefined)
+        expect((await coll().doc(id('wc')).get()).data[0].n).toBe(7)
+      })
+
+      test("where().update() on a transaction's collection is not part of the transaction", async () => {
+        // @cloudbase/database 1.4.3 query.js `update` sends no transactionId, so CloudBase applies it at once and a
+        // rollback does not undo it.
+        await coll().add({ _id: id('leak'), run, ltag: id('leak'), n: 0 })
+        const t = await db.startTransaction()
+        await t.collection('conformance_docs').where({ ltag: id('leak') }).update({ n: 1 })
+        await t.rollback()
+        expect((await coll().doc(id('leak')).get()).data[0].n).toBe(1)
       })
 
       test('concurrent debit transactions on one account are all applied exactly once', async () => {

@@ -1,6 +1,7 @@
 import { defineProcedures, openidOf } from '../../procedure'
 import { generate } from './generate'
 import { getProgress } from './progress'
+import { subscribeTemplateIds } from '../notify/notify'
 
 export const generationProcedures = defineProcedures({
   'photography/generate': async ({ rt, caller, input, now }) =>
@@ -37,5 +38,9 @@ export const generationProcedures = defineProcedures({
     ),
 
   'photography/getProgress': async ({ rt, caller, input, now }) => getProgress(rt, openidOf(caller), input.task_id, now),
-  'photography/getPricing': async ({ rt }) => ({ photography_per_image: rt.config.pricing.photographyPerImage, fitting_per_image: rt.config.pricing.fittingPerImage }),
+  'photography/getPricing': async ({ rt }) => ({
+    photography_per_image: rt.config.pricing.photographyPerImage,
+    fitting_per_image: rt.config.pricing.fittingPerImage,
+    subscribe_template_ids: subscribeTemplateIds(rt),
+  }),
 })

@@ -4,7 +4,7 @@
  * through the messages port and its result — including refusals such as 43101 (user did not subscribe) — is
  * recorded on it. A refusal is never retried: the user has to subscribe again in the mini-program.
  */
-import type { Runtime } from '@aiphoto/runtime'
+import type { MessageField, Runtime, SubscribeTemplate } from '@aiphoto/runtime'
 import { AppError } from '../../errors'
 import { getDoc, must } from '../../lib/db'
 import { isDuplicateKeyError as isDuplicateKey } from '@aiphoto/runtime'
@@ -25,11 +25,31 @@ function shanghaiTime(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 }
 
-function templateFor(rt: Runtime, event: TaskEvent): string | null {
+/** The local outbox's stand-in template (the console's example layout); the cloud never guesses keys. */
+const LOCAL_KEYS: SubscribeTemplate['keys'] = { type: 'thing1', status: 'phrase2', time: 'time3', note: 'thing4' }
+
+function templateFor(rt: Runtime, event: TaskEvent): SubscribeTemplate | null {
   const configured = event === 'task_done' ? rt.config.templates.taskDone : rt.config.templates.taskFailed
   if (configured) return configured
-  // The local outbox accepts any id; in the cloud an unconfigured template means "do not send".
-  return rt.config.runtimeName === 'cloudbase' ? null : `local-${event}`
+  // In the cloud an unconfigured template means "do not send".
+  return rt.config.runtimeName === 'cloudbase' ? null : { id: `local-${event}`, keys: LOCAL_KEYS }
+}
+
+/** Template ids the client must ask the user to accept before a generation: every one the server may send. */
+export function subscribeTemplateIds(rt: Runtime): string[] {
+  const { taskDone, taskFailed } = rt.config.templates
+  return [...new Set([taskDone?.id, taskFailed?.id].filter((id): id is string => !!id))]
+}
+
+/** thing values are at most 20 characters (sendMessage 参数值内容限制); longer ones would be refused with 47003. */
+function fit(key: string, value: string): string {
+  return key.startsWith('thing') ? [...value].slice(0, 20).join('') : value
+}
+
+function messageData(template: SubscribeTemplate, values: Record<MessageField, string>): Record<string, { value: string }> {
+  const data: Record<string, { value: string }> = {}
+  for (const [field, key] of Object.entries(template.keys) as Array<[MessageField, string]>) data[key] = { value: fit(key, values[field]) }
+  return data
 }
 
 export async function sendTaskMessage(rt: Runtime, taskId: string, event: TaskEvent, now: Date): Promise<SendOutcome> {
@@ -49,15 +69,18 @@ async function sendOnce(rt: Runtime, taskId: string, event: TaskEvent, now: Date
   const existing = await getDoc<NotificationDoc>(rt.db, 'notifications', recordId)
   if (existing) return outcomeOf(existing.result)
 
-  const templateId = templateFor(rt, event)
+  const template = templateFor(rt, event)
+  const templateId = template?.id ?? null
   // The mini-program page the message opens: the work detail page (a sub-package of the Taro app).
   const page = `package-works/detail/index?id=${task.work_id}`
-  const data: Record<string, { value: string }> = {
-    thing1: { value: TYPE_NAME[task.type] ?? '作品生成' },
-    phrase2: { value: event === 'task_done' ? '生成完成' : '生成失败' },
-    time3: { value: shanghaiTime(now) },
-    thing4: { value: event === 'task_done' ? '点击查看作品' : `已退还${task.refunded ?? task.cost}积分` },
-  }
+  const data = template
+    ? messageData(template, {
+        type: TYPE_NAME[task.type] ?? '作品生成',
+        status: event === 'task_done' ? '生成完成' : '生成失败',
+        time: shanghaiTime(now),
+        note: event === 'task_done' ? '点击查看作品' : `已退还${task.refunded ?? task.cost}积分`,
+      })
+    : {}
   const record: NotificationDoc = {
     _id: recordId,
     user_openid: task.user_openid,

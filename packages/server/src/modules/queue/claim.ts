@@ -4,7 +4,7 @@
  * never hold the same task. Every claim gets a fresh `lease_id`; settling requires it.
  */
 import type { Runtime } from '@aiphoto/runtime'
-import { must } from '../../lib/db'
+import { must, wholeFields } from '../../lib/db'
 import type { TaskDoc } from '../../data/documents'
 import { LEASE_MS } from './policy'
 
@@ -45,7 +45,10 @@ export async function claimTask(rt: Runtime, t: TaskDoc, now: Date): Promise<Cla
 /** Updates a task only while this worker still holds the lease; false = lost (cancelled or reclaimed). */
 export async function updateHeld(rt: Runtime, t: ClaimedTask, patch: Partial<TaskDoc>): Promise<boolean> {
   // NOTE: `updated` counts MODIFIED documents; a patch equal to the stored values would read as "lost",
-  // so every held update also bumps a counter.
-  const res = must(await rt.db.collection('task_queue').where({ _id: t._id, status: 'processing', lease_id: t.lease_id }).update({ ...patch, beats: rt.db.command.inc(1) })) as { updated: number }
+  // so every held update also bumps a counter. Object values (result, params …) replace the field whole: the
+  // stored value may be null, which a nested (dotted) update cannot pass through on CloudBase.
+  const res = must(
+    await rt.db.collection('task_queue').where({ _id: t._id, status: 'processing', lease_id: t.lease_id }).update({ ...wholeFields(rt.db, patch), beats: rt.db.command.inc(1) }),
+  ) as { updated: number }
   return res.updated === 1
 }

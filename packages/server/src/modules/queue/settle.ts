@@ -35,7 +35,9 @@ export async function completeTask(rt: Runtime, taskId: string, leaseId: string,
     must(
       await tx.collection('task_queue').doc(taskId).update({
         status: 'completed',
-        result: { images: kept, provider_id: providerId },
+        // `result` is null until now; a nested object would be sent as dotted $set paths through null, which
+        // CloudBase (MongoDB) refuses (PathNotViable). _.set() replaces the whole field.
+        result: rt.db.command.set({ images: kept, provider_id: providerId }),
         refunded,
         progress: 100,
         lease_until: null,
