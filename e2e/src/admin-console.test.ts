@@ -62,6 +62,8 @@ async function login(page: Page, nickname: string): Promise<string> {
 
 async function snap(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() => /\p{Script=Han}/u.test(document.title), undefined, { timeout: WAIT_MS })
+  // The screen, not a toast over it (toasts last ≤ 2.5 s).
+  await page.locator('.taro__toast p').locator('visible=true').first().waitFor({ state: 'hidden', timeout: 4_000 })
   await shots.shot(page, name)
 }
 

@@ -12,6 +12,23 @@ import '../shared/admin.css'
 
 type Mismatch = ActionOutput<'admin/auditCredits'>['mismatches'][number]
 const SLICE = 500
+/** What each audited action is called on screen; the action code stays visible under it. */
+const ACTION_LABEL: Record<string, string> = {
+  'admin/adjustCredits': '调整积分',
+  'admin/refundTask': '任务退款',
+  'admin/requeueTask': '任务重新排队',
+  'admin/auditCredits': '积分对账',
+  'admin/queryOrder': '查询订单',
+  'admin/closeExpiredOrders': '关闭过期订单',
+  'admin/upsertApiConfig': '编辑服务商',
+  'admin/testApiConfig': '测试服务商',
+  'admin/setSceneOrder': '场景排序',
+  'admin/runCleanup': '运行清理',
+  'scene.create': '新建场景',
+  'scene.update': '编辑场景',
+  'admin/upsertPackage': '编辑套餐',
+  'prompt_template.add_version': '新模板版本',
+}
 
 export default function Audit() {
   const [run, setRun] = useState<{ checked: number; mismatches: Mismatch[]; next: string | null; done: boolean } | null>(null)
@@ -89,8 +106,10 @@ export default function Audit() {
         {log.items.map((e) => (
           <View key={e._id} className='adm-row audit-row'>
             <View className='adm-row-main'>
-              <View>{e.action}</View>
-              <View className='adm-mono'>{e.target}</View>
+              <View>{ACTION_LABEL[e.action] ?? e.action}</View>
+              <View className='adm-mono'>
+                {e.action} · {e.target}
+              </View>
               {e.summary ? <View className='faint ellipsis'>{e.summary}</View> : null}
             </View>
             <View className='col'>

@@ -12,7 +12,8 @@ export interface ChartSeries {
 
 export function BarChart(props: { title: string; labels: string[]; series: ChartSeries[]; format?: (n: number) => string; total?: string }) {
   const format = props.format ?? ((n: number) => String(n))
-  const max = Math.max(1, ...props.series.flatMap((s) => s.values))
+  const top = Math.max(0, ...props.series.flatMap((s) => s.values))
+  const max = Math.max(1, top)
   const n = props.labels.length
   // First, middle and last labels: enough to read the axis at 375 px without crowding 30 days.
   const axis = n <= 1 ? props.labels : [props.labels[0], props.labels[Math.floor((n - 1) / 2)], props.labels[n - 1]]
@@ -25,7 +26,7 @@ export function BarChart(props: { title: string; labels: string[]; series: Chart
       {props.series.length > 1 ? (
         <View className='chart-legend'>
           {props.series.map((s) => (
-            <View key={s.name}>
+            <View key={s.name} className='chart-legend-item'>
               <View className='chart-dot' style={{ background: s.color }} />
               {s.name}
             </View>
@@ -33,7 +34,7 @@ export function BarChart(props: { title: string; labels: string[]; series: Chart
         </View>
       ) : null}
       <View className='chart-plot'>
-        <View className='chart-max'>{format(max)}</View>
+        {top > 0 ? <View className='chart-max'>{format(top)}</View> : <View className='chart-empty'>暂无数据</View>}
         {props.labels.map((label, i) => (
           <View key={label} className='chart-slot'>
             {props.series.map((s) => {

@@ -45,7 +45,7 @@ export default function TaskDetail() {
   }
 
   if (error) return <View className='pg adm'><ErrorView message={error} onRetry={reload} /></View>
-  if (!t) return <View className='pg adm'><View className='section card'><Skeleton height='400px' /></View></View>
+  if (!t) return <View className='pg adm'><View className='section card'><Skeleton height={400} /></View></View>
   const active = t.status === 'pending' || t.status === 'processing'
   return (
     <View className='pg adm'>
@@ -56,7 +56,7 @@ export default function TaskDetail() {
           {MODE_LABEL[t.type] ?? t.type}
         </View>
         <View className='adm-mono'>{t._id}</View>
-        {t.error ? <View className='adm-pre danger adm-gap'>{t.error}</View> : null}
+        {t.error ? <View className='adm-pre adm-err adm-gap'>{t.error}</View> : null}
         <KV k='用户'>{t.user_openid}</KV>
         <KV k='尝试次数'>{`${t.attempts} / ${t.max_attempts}`}</KV>
         <KV k='进度'>{`${Math.round(t.progress)}%`}</KV>

@@ -73,9 +73,10 @@ export default function Tasks() {
                 <View>
                   <Tag tone={TASK_STATUS[t.status]?.tone}>{TASK_STATUS[t.status]?.label ?? t.status}</Tag>
                   {t.stuck ? <Tag tone='warn'>卡住</Tag> : null}
+                  {t.error && (t.status === 'pending' || t.status === 'processing') ? <Tag tone='warn'>待重试</Tag> : null}
                   {MODE_LABEL[t.type] ?? t.type} · {t.cost} 积分{t.refunded > 0 ? ` · 已退 ${t.refunded}` : ''}
                 </View>
-                {t.error ? <View className='danger adm-sub ellipsis'>{t.error}</View> : null}
+                {t.error ? <View className='adm-err ellipsis'>{t.error}</View> : null}
                 <View className='adm-mono'>
                   {formatDate(t.created_at)} · {t.user_openid} · 尝试 {t.attempts}
                 </View>
