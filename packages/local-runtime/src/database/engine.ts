@@ -41,6 +41,14 @@ export interface EngineOptions {
 }
 
 type Params = Record<string, unknown>
+
+/** A query the engine ran, as decoded from the request. */
+export interface ObservedQuery {
+  action: string
+  collection: string
+  query: Record<string, unknown> | null
+  order: Array<[string, 1 | -1]>
+}
 type Response = Record<string, unknown>
 
 /** How a write reaches storage: straight to SQLite, or into a transaction's overlay. */
@@ -53,6 +61,8 @@ interface WriteView {
 export class Engine {
   readonly tx: TransactionManager
   lastTrace: QueryTrace | null = null
+  /** Sees every query-based request (not doc(id) ones): index-coverage tests collect them. */
+  queryListener: ((q: ObservedQuery) => void) | null = null
   private requestSeq = 0
 
   constructor(
@@ -185,6 +195,7 @@ export class Engine {
     if (!this.ensureCollection(collection, false)) return { list: [] }
     const query = this.parseQuery(p.query)
     const order = this.parseOrder(p.order)
+    this.queryListener?.({ action: 'get', collection, query, order })
     const limit = clampLimit(p.limit)
     const skip = p.offset === undefined ? 0 : nonNegativeInt(p.offset, 'offset')
     const rows = findRows(
@@ -201,7 +212,9 @@ export class Engine {
   private calculate(p: Params): { total: number } {
     const collection = this.collection(p)
     if (!this.ensureCollection(collection, false)) return { total: 0 }
-    return { total: countRows(this.store, collection, this.parseQuery(p.query), this.opts.pushdown) }
+    const query = this.parseQuery(p.query)
+    this.queryListener?.({ action: 'count', collection, query, order: [] })
+    return { total: countRows(this.store, collection, query, this.opts.pushdown) }
   }
 
   private aggregate(p: Params): { list: string[] } {
@@ -283,6 +296,7 @@ export class Engine {
     if (!merge) throw invalidParam('replacing documents needs a document id')
     if (!this.ensureCollection(collection, false)) return { updated: 0 }
     const query = this.parseQuery(p.query)
+    this.queryListener?.({ action: 'update', collection, query, order: [] })
     const rows = findRows(this.store, collection, query, {
       order: [],
       skip: 0,
@@ -307,7 +321,9 @@ export class Engine {
     const data = decodeWire(requireString(p.data, 'data'), this.opts.clock)
     validateUpdate(data)
     if (!this.ensureCollection(collection, false)) return { updated: 0, doc: null }
-    const rows = findRows(this.store, collection, this.parseQuery(p.query), {
+    const query = this.parseQuery(p.query)
+    this.queryListener?.({ action: 'updateAndReturn', collection, query, order: [] })
+    const rows = findRows(this.store, collection, query, {
       order: [],
       skip: 0,
       limit: 1,
@@ -331,7 +347,9 @@ export class Engine {
       return { deleted: 1 }
     }
     if (!this.ensureCollection(collection, false)) return { deleted: 0 }
-    const rows = findRows(this.store, collection, this.parseQuery(p.query), {
+    const query = this.parseQuery(p.query)
+    this.queryListener?.({ action: 'remove', collection, query, order: [] })
+    const rows = findRows(this.store, collection, query, {
       order: [],
       skip: 0,
       limit: p.multi === false ? 1 : Infinity,

@@ -193,6 +193,17 @@ export function runDatabaseConformance(label: string, makeTarget: () => Promise<
         expect((await coll().doc(id('pnv-conf')).get()).data[0]).toEqual({ _id: id('pnv-conf'), run, a: { b: 1 }, n: 1 })
       })
 
+      test('$rename onto a path through a scalar fails; where().updateAndReturn() through null fails and changes nothing', async () => {
+        const _ = db.command
+        await coll().add({ _id: id('pnv-ren'), run, rtag: id('pnv-ren'), src: 1, s: 'x', o: null })
+        await expectWriteError(coll().doc(id('pnv-ren')).update({ src: _.rename('s.moved') }), /Cannot create field 'moved' in element \{s: "x"\}/)
+        await expectWriteError(
+          (coll().where({ rtag: id('pnv-ren') }) as unknown as { updateAndReturn(d: object): Promise<unknown> }).updateAndReturn({ o: { a: 1 } }),
+          /Cannot create field 'a' in element \{o: null\}/,
+        )
+        expect((await coll().doc(id('pnv-ren')).get()).data[0]).toEqual({ _id: id('pnv-ren'), run, rtag: id('pnv-ren'), src: 1, s: 'x', o: null })
+      })
+
       test('$unset, $pull and $pop on a path through a scalar are no-ops', async () => {
         const _ = db.command
         await coll().add({ _id: id('pnv-noop'), run, s: 'x', v: 1 })
