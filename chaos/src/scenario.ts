@@ -171,7 +171,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
     const uploadOne = async (u: SimUser, kind: 'garment' | 'person'): Promise<string | null> => {
       const n = ++u.uploads
-      const bytes = Buffer.from(`chaos ${u.openid} ${kind} ${n} ${opts.seed}`)
+      // Unique per upload (assets are deduplicated by hash): the same image with a trailer after its end marker.
+      const bytes = Buffer.concat([world.image, Buffer.from(`chaos ${u.openid} ${kind} ${n} ${opts.seed}`)])
       const cloudPath = `users/${u.openid}/uploads/${kind}-${n}.jpg`
       let fileId: string | null = null
       // The client's wx.cloud.uploadFile, retried as the app would.

@@ -5,6 +5,7 @@
  * serving one request, which the injector may kill.
  */
 import { createHash } from 'node:crypto'
+import sharp from 'sharp'
 import type { Envelope } from '@aiphoto/contract'
 import { contextFor, createFaultInjector, createLocalRuntime, manualClock, type FaultInjector, type FaultPlan, type LocalRuntime, type ManualClock } from '@aiphoto/local-runtime'
 import { jsonLogger, type Caller } from '@aiphoto/runtime'
@@ -19,6 +20,8 @@ export interface World {
   clock: ManualClock
   faults: FaultInjector
   scenes: string[]
+  /** A real 200×200 JPEG (uploads must be images a provider can take: JPG/PNG/WebP, short side ≥ 150 px). */
+  image: Buffer
   /** Calls of the harness, by outcome, for the report. */
   calls: { total: number; byAction: Map<string, number>; byCode: Map<string, number>; killed: number }
   /** One invocation: the envelope, or `{ killed }` when the instance died (the caller sees a timeout). */
@@ -63,6 +66,7 @@ export async function createWorld(opts: { seed: number; plan: FaultPlan; provide
   })
   const scenes = ((await rt.db.collection('scenes').where({ is_active: true }).limit(100).get()).data as Array<{ _id: string }>).map((s) => s._id)
   const main = createAppGateway(rt)
+  const image = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#b0a090' } }).jpeg().toBuffer()
   const calls: World['calls'] = { total: 0, byAction: new Map(), byCode: new Map(), killed: 0 }
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1)
 
@@ -85,11 +89,13 @@ export async function createWorld(opts: { seed: number; plan: FaultPlan; provide
     clock,
     faults,
     scenes,
+    image,
     calls,
     async call(label, caller, event) {
       calls.total++
       bump(calls.byAction, String(event.$url))
       const res = (await invoke(label, event, caller ? contextFor(caller) : {})) as Envelope<unknown> | { killed: string }
+      if (process.env.CHAOS_DEBUG && !('killed' in res) && !res.success) console.error(String(event.$url), res.code, res.message, JSON.stringify(res.details ?? null).slice(0, 200))
       if ('killed' in res) {
         calls.killed++
         bump(calls.byCode, 'KILLED')

@@ -15,5 +15,6 @@ export { resolveSceneStyle, BACKDROPS, LIGHTS, type SceneStyle, type Backdrop, t
 export { cutOutGarment } from './local/cutout'
 export { addAiMark } from './local/ai-mark'
 export { createFixtureGarment, createFixturePerson, type FixtureGarmentOptions, type FixturePersonOptions } from './fixtures'
+export { createPhotoGarment, renderPhotoGarment, PHOTO_GARMENTS, PHOTO_GARMENT_INFO, type PhotoGarmentKind, type PhotoGarmentOptions, type RenderedPhotoGarment } from './photo-fixtures'
 export { createSeededRandom, hashString } from './seeded-random'
 export { outputSize } from './aspect'

@@ -214,6 +214,26 @@ describe('transactions', () => {
   })
 })
 
+describe('update paths', () => {
+  it('a where().update() that fails on one matching document changes none of them (all or nothing)', async () => {
+    const { db } = open({ file: ':memory:', indexes: [] })
+    // Inserted in this order, so the document that can take the update comes first.
+    await db.collection('c').add([
+      { _id: 'ok1', g: 1, o: { a: 1 } },
+      { _id: 'ok2', g: 1 },
+      { _id: 'bad', g: 1, o: null },
+    ])
+    const err = (await db.collection('c').where({ g: 1 }).update({ v: 2, o: { b: 2 } }).catch((e: unknown) => e)) as { code?: string; message?: string }
+    expect(err.code).toBe('DATABASE_REQUEST_FAILED')
+    expect(err.message).toBe("Cannot create field 'b' in element {o: null}")
+    expect((await db.collection('c').get()).data).toEqual([
+      { _id: 'ok1', g: 1, o: { a: 1 } },
+      { _id: 'ok2', g: 1 },
+      { _id: 'bad', g: 1, o: null },
+    ])
+  })
+})
+
 describe('coexistence', () => {
   it('several in-memory databases are independent', async () => {
     const a = open({ file: ':memory:', indexes: [] })
