@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { actions, type Scene, type UserProfile } from '@aiphoto/contract'
 import { createFixtureGarment } from '@aiphoto/imaging'
 import { gateway, launchChromium, newPhoneContext, repoRoot, startPreviewCloud, tempDir, watchConsole, type ConsoleWatch, type PreviewCloud } from './harness'
-import { brokenImages, expectToast, screenshotter, storedToken, tap, visible, waitForRoute, waitForText, WAIT_MS } from './ui'
+import { brokenImages, expectToast, screenshotter, storedToken, tap, unnamedButtons, visible, waitForRoute, waitForText, WAIT_MS } from './ui'
 
 const ADMIN = 'e2e_admin'
 
@@ -64,6 +64,7 @@ async function snap(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() => /\p{Script=Han}/u.test(document.title), undefined, { timeout: WAIT_MS })
   // The screen, not a toast over it (toasts last ≤ 2.5 s).
   await page.locator('.taro__toast p').locator('visible=true').first().waitFor({ state: 'hidden', timeout: 4_000 })
+  expect(await unnamedButtons(page), `buttons without a role or name on ${name}`).toEqual([])
   await shots.shot(page, name)
 }
 

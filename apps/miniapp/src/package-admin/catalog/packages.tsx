@@ -8,6 +8,7 @@ import { pressState } from '../../components/press-state'
 import { ErrorView } from '../../components/state-view'
 import { Field, Tag } from '../shared/ui'
 import { useLoad } from '../shared/use-load'
+import { pressable } from '../../components/pressable'
 
 type Pkg = ActionOutput<'admin/listPackages'>['items'][number]
 
@@ -81,7 +82,7 @@ export function Packages() {
               </View>
               <View className='adm-mono'>{p.id}</View>
             </View>
-            <View className='adm-chip' onClick={() => void upsert(p, { is_active: !p.is_active })}>
+            <View className='adm-chip' {...pressable()} onClick={() => void upsert(p, { is_active: !p.is_active })}>
               {p.is_active ? '下架' : '上架'}
             </View>
           </View>

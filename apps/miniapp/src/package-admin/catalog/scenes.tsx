@@ -10,6 +10,7 @@ import { pressState } from '../../components/press-state'
 import { ErrorView } from '../../components/state-view'
 import { Field, FilterChips, Tag } from '../shared/ui'
 import { useLoad } from '../shared/use-load'
+import { pressable } from '../../components/pressable'
 
 type Scene = ActionOutput<'admin/listScenes'>['items'][number]
 type Category = ActionInput<'admin/upsertScene'>['category']
@@ -153,13 +154,14 @@ export function Scenes() {
                 <Tag tone={s.is_active ? 'ok' : undefined}>{s.is_active ? '上架' : '下架'}</Tag>
               </View>
               <View className='adm-actions'>
-                <View className='adm-chip' onClick={() => void move(i, -1)}>上移</View>
-                <View className='adm-chip' onClick={() => void move(i, 1)}>下移</View>
-                <View className='adm-chip' onClick={() => void save({ ...toInput(s), is_active: !s.is_active }, s.is_active ? '已下架' : '已上架')}>
+                <View className='adm-chip' {...pressable()} onClick={() => void move(i, -1)}>上移</View>
+                <View className='adm-chip' {...pressable()} onClick={() => void move(i, 1)}>下移</View>
+                <View className='adm-chip' {...pressable()} onClick={() => void save({ ...toInput(s), is_active: !s.is_active }, s.is_active ? '已下架' : '已上架')}>
                   {s.is_active ? '下架' : '上架'}
                 </View>
                 <View
                   className='adm-chip'
+                  {...pressable()}
                   onClick={() =>
                     setDraft({ _id: s._id, name: s.name, category: s.category, description: s.description, preview: s.thumbnail_url, parameters: s.parameters as Draft['parameters'], is_active: s.is_active, sort_order: s.sort_order })
                   }

@@ -11,6 +11,7 @@ import { BarChart } from '../shared/bar-chart'
 import { FilterChips, formatMs, MODE_LABEL, TASK_STATUS, Tag } from '../shared/ui'
 import { useLoad } from '../shared/use-load'
 import '../shared/admin.css'
+import { pressable } from '../../components/pressable'
 
 const NAV = [
   { label: '任务', url: '/package-admin/tasks/index' },
@@ -41,7 +42,7 @@ export default function Dashboard() {
     <View className='pg adm'>
       <View className='adm-nav'>
         {NAV.map((n) => (
-          <View key={n.url} className='adm-nav-item' onClick={() => Taro.navigateTo({ url: n.url })}>
+          <View key={n.url} className='adm-nav-item' {...pressable()} onClick={() => Taro.navigateTo({ url: n.url })}>
             {n.label}
           </View>
         ))}

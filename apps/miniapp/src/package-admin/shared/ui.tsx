@@ -1,12 +1,13 @@
 /** Small building blocks of the console screens: filter chips, key/value rows, status tags, labels. */
 import { Input, View } from '@tarojs/components'
 import type { ReactNode } from 'react'
+import { tabItem, tabList } from '../../components/pressable'
 
-export function FilterChips<K extends string>(props: { items: ReadonlyArray<{ key: K; label: string }>; value: K; onChange: (key: K) => void }) {
+export function FilterChips<K extends string>(props: { items: ReadonlyArray<{ key: K; label: string }>; value: K; onChange: (key: K) => void; label?: string }) {
   return (
-    <View className='adm-chips'>
+    <View className='adm-chips' {...tabList(props.label ?? '筛选')}>
       {props.items.map((i) => (
-        <View key={i.key} className={`adm-chip ${i.key === props.value ? 'adm-chip-on' : ''}`} onClick={() => i.key !== props.value && props.onChange(i.key)}>
+        <View key={i.key} className={`adm-chip ${i.key === props.value ? 'adm-chip-on' : ''}`} {...tabItem(i.key === props.value)} onClick={() => i.key !== props.value && props.onChange(i.key)}>
           {i.label}
         </View>
       ))}

@@ -10,6 +10,7 @@ import { useListGestures, usePaged } from '../../hooks/use-paged'
 import { ErrorView } from '../../components/state-view'
 import { Field, FilterChips, MODE_LABEL, TASK_STATUS, Tag } from '../shared/ui'
 import '../shared/admin.css'
+import { pressable } from '../../components/pressable'
 
 type Filter = NonNullable<ActionInput<'admin/searchTasks'>['filter']>
 const FILTERS: ReadonlyArray<{ key: Filter; label: string }> = [
@@ -68,7 +69,7 @@ export default function Tasks() {
         <View className='section card'>
           {list.loaded && list.items.length === 0 ? <View className='adm-empty'>没有符合条件的任务</View> : null}
           {list.items.map((t) => (
-            <View key={t._id} className='adm-row task-row' onClick={() => Taro.navigateTo({ url: `/package-admin/task/index?id=${t._id}` })}>
+            <View key={t._id} className='adm-row task-row' {...pressable()} onClick={() => Taro.navigateTo({ url: `/package-admin/task/index?id=${t._id}` })}>
               <View className='adm-row-main'>
                 <View>
                   <Tag tone={TASK_STATUS[t.status]?.tone}>{TASK_STATUS[t.status]?.label ?? t.status}</Tag>

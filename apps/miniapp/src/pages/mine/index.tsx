@@ -204,7 +204,7 @@ export default function Mine() {
         </View>
         {/* The server decides (is_admin); hiding the entry is convenience, every admin action checks access itself. */}
         {profile?.is_admin ? (
-          <View className='menu-item row between menu-admin' onClick={() => Taro.navigateTo({ url: '/package-admin/dashboard/index' })}>
+          <View className='menu-item row between menu-admin' {...pressable()} onClick={() => Taro.navigateTo({ url: '/package-admin/dashboard/index' })}>
             <View>运营后台</View>
             <View className='faint'>›</View>
           </View>
