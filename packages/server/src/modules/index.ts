@@ -14,6 +14,7 @@ import { queueProcedures } from './queue/procedures'
 import { runWorkerPass } from './queue/worker'
 import { notifyProcedures } from './notify/procedures'
 import { worksProcedures } from './works/procedures'
+import { modelProcedures } from './models/procedures'
 
 export const procedures: ProcedureMap = {
   ...userProcedures,
@@ -25,6 +26,7 @@ export const procedures: ProcedureMap = {
   ...queueProcedures,
   ...notifyProcedures,
   ...worksProcedures,
+  ...modelProcedures,
 }
 
 export const platformHandlers: PlatformHandlers = {
