@@ -111,7 +111,8 @@ export async function storedToken(page: Page): Promise<string> {
 
 /**
  * Numbered full-page screenshots under artifacts/e2e/: `<prefix><nn>-<name>.png`. Each test file passes its own
- * prefix and clears only its own earlier shots, so files run in any order keep each other's screenshots.
+ * prefix and clears only its own earlier shots, so files run in any order keep each other's screenshots
+ * (sub-directories such as artifacts/e2e/admin/ belong to other test files and are left alone).
  */
 export function screenshotter(dir = path.join(repoRoot, 'artifacts', 'e2e'), prefix = '') {
   mkdirSync(dir, { recursive: true })
