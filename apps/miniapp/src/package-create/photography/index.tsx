@@ -67,6 +67,8 @@ export default function Photography() {
   const profile = useProfile()
   const pricing = usePricing()
   const [mode, setMode] = useState<PhotographyMode>(isPhotographyMode(router.params.mode) ? router.params.mode : 'on_model')
+  // The default (模特图) needs the 模特库; a chosen, linked or 画同款 mode is never changed behind the user's back.
+  const modeChosen = useRef(isPhotographyMode(router.params.mode) || !!router.params.from_showcase_id || !!router.params.from_work_id)
   const [batch, setBatch] = useState(false)
   const uploads = useUploads(batch ? (pricing?.batch_max_items ?? 9) : VIEWS_PER_GARMENT)
   const ownModel = useUploads(1)
@@ -101,8 +103,11 @@ export default function Photography() {
   async function loadModels() {
     setModelError(null)
     try {
-      setModels((await api.photography.models({})).items)
+      const items = (await api.photography.models({})).items
+      setModels(items)
       setLoadedAt(Date.now())
+      // An empty library (not provisioned yet) cannot dress anyone: start on 场景图 instead.
+      if (items.length === 0 && !modeChosen.current) setMode('scene')
     } catch (e) {
       setModelError(errorMessage(e))
     }
@@ -149,6 +154,7 @@ export default function Photography() {
   }, [mode, scenes, sceneId])
 
   function chooseMode(next: PhotographyMode) {
+    modeChosen.current = true
     setMode(next)
     if (next === 'packshot') {
       setCount(1)
@@ -182,9 +188,10 @@ export default function Photography() {
   const unit = pricing ? photographyUnitPrice(pricing, mode, hdOn) : null
   const selectedScene = scenes?.find((s) => s._id === sceneId) ?? null
   const ownModelReady = model.kind !== 'own' || ownModel.fileIds.length === 1
+  const libraryEmpty = mode === 'on_model' && model.kind === 'random' && models !== null && models.length === 0
   const haveGarments = uploads.fileIds.length > 0 || reuseGarments
   const uploading = uploads.uploading || ownModel.uploading
-  const ready = haveGarments && !uploading && (mode !== 'scene' || selectedScene !== null) && ownModelReady && cost !== null
+  const ready = haveGarments && !uploading && (mode !== 'scene' || selectedScene !== null) && ownModelReady && !libraryEmpty && cost !== null
   const hint = !haveGarments
     ? '请先上传服装'
     : uploading
@@ -193,7 +200,9 @@ export default function Photography() {
         ? '请选择场景'
         : !ownModelReady
           ? '请上传模特照片'
-          : undefined
+          : libraryEmpty
+            ? '请上传我的模特'
+            : undefined
   const note = batch && garments > 1 ? `${garments} 件 × ${count} 张 × ${unit ?? '…'}` : count > 1 ? `${count} 张 × ${unit ?? '…'}` : undefined
 
   function fields() {
