@@ -9,7 +9,7 @@ import { useLoad } from '../shared/use-load'
 
 const GENDER: Record<string, string> = { female: '女', male: '男' }
 const AGE: Record<string, string> = { child: '儿童', young: '青年', adult: '成年', senior: '中老年' }
-const SOURCE: Record<string, string> = { licensed: '授权', generated: 'AI 生成', shot: '自拍摄' }
+const SOURCE: Record<string, string> = { licensed: '授权', generated: 'AI 生成', drawn: '示意插画', }
 
 export function Models() {
   const { data, error, reload } = useLoad(() => api.call('admin/listModels', {}), [])
