@@ -9,6 +9,7 @@ import { AppError } from '../../errors'
 import { findOne, getDoc, must } from '../../lib/db'
 import { isDuplicateKeyError as isDuplicateKey } from '@aiphoto/runtime'
 import type { AssetDoc } from '../../data/documents'
+import { ensureAssetChecked } from '../moderation/media-checks'
 
 /** `_id` of a user's asset with this hash: unique per (user, hash) by construction. */
 export function assetId(openid: string, hash: string): string {
@@ -38,13 +39,16 @@ export async function registerAsset(rt: Runtime, openid: string, input: { hash: 
   if (existing) {
     if (existing.file_id === input.file_id) return { file_id: existing.file_id, deduplicated: false }
     if (await rt.storage.stat(existing.file_id)) return { file_id: existing.file_id, deduplicated: true }
-    // The earlier copy is gone: this upload becomes the asset.
-    must(await rt.db.collection('assets').doc(id).update({ file_id: input.file_id, created_at: now }))
+    // The earlier copy is gone: this upload becomes the asset, with a check of its own.
+    must(await rt.db.collection('assets').doc(id).update({ file_id: input.file_id, created_at: now, moderation: rt.db.command.set({ trace_id: null, status: 'unchecked' }) }))
+    await ensureAssetChecked(rt, { ...existing, file_id: input.file_id, moderation: { trace_id: null, status: 'unchecked' } }, now)
     return { file_id: input.file_id, deduplicated: false }
   }
   const doc: AssetDoc = { _id: id, user_openid: openid, hash: input.hash, size: input.size, file_id: input.file_id, created_at: now }
   try {
     must(await rt.db.collection('assets').add(doc))
+    // The image check starts at upload, so its verdict is usually in before a generation needs it.
+    await ensureAssetChecked(rt, doc, now)
     return { file_id: input.file_id, deduplicated: false }
   } catch (err) {
     if (!isDuplicateKey(err)) throw err

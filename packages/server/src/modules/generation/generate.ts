@@ -11,6 +11,7 @@ import { getDoc, must } from '../../lib/db'
 import { isDuplicateKeyError as isDuplicateKey, isTransactionConflictError } from '@aiphoto/runtime'
 import type { TaskDoc, UserDoc, WorkDoc, WorkParameters, WorkType } from '../../data/documents'
 import { requireOwnAssets } from '../assets/assets'
+import { requireInputsNotRejected } from '../moderation/inputs'
 import { requireActiveScene } from '../catalog/scenes'
 import { applyCreditChange, runTx } from '../ledger/ledger'
 import { MAX_ATTEMPTS } from '../queue/policy'
@@ -99,10 +100,9 @@ export async function generate(rt: Runtime, openid: string, req: GenerateRequest
     const verdict = await rt.contentSafety.checkText({ text: extra, openid, scene: 'generation' })
     if (!verdict.ok) throw new AppError('VALIDATION_FAILED', '补充描述含有违规内容，请修改后重试', { field: 'options.extra', label: verdict.label ?? 'risky' })
   }
-  for (const fileId of new Set(inputs)) {
-    const verdict = await rt.contentSafety.checkImage({ fileId, openid })
-    if (!verdict.ok) throw new AppError('VALIDATION_FAILED', '图片未通过内容安全审核，请更换图片', { field: 'images', label: verdict.label ?? 'risky' })
-  }
+  // Inputs with a known bad verdict are refused before charging; unchecked ones are submitted now and the task's
+  // outputs wait for their verdicts too (modules/moderation/hold.ts).
+  await requireInputsNotRejected(rt, openid, inputs, now)
 
   const work: WorkDoc = {
     _id: workId,

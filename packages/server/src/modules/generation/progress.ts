@@ -10,6 +10,7 @@ import { getDoc, must } from '../../lib/db'
 import type { TaskDoc, WorkDoc } from '../../data/documents'
 import { isDue } from '../queue/claim'
 import { advanceOwnTask } from '../queue/worker'
+import { resolveHold } from '../moderation/hold'
 
 const IMAGE_URL_TTL_SECONDS = 3600
 
@@ -18,6 +19,7 @@ function stageOf(t: TaskDoc): { stage: string; progress: number } {
     case 'pending':
       return t.attempts > 0 ? { stage: '生成遇到问题，正在重试', progress: 5 } : { stage: '排队中', progress: 0 }
     case 'processing':
+      if (t.moderation) return { stage: '内容安全审核中', progress: 95 }
       if (!t.provider_task_id) return { stage: '正在提交生成任务', progress: Math.max(5, t.progress ?? 5) }
       return { stage: (t.progress ?? 0) >= 85 ? '正在保存作品' : '模型绘制中，请稍候', progress: Math.min(95, Math.max(10, t.progress ?? 10)) }
     case 'completed':
@@ -33,6 +35,11 @@ export async function getProgress(rt: Runtime, openid: string, taskId: string, n
   let task = await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)
   if (!task || task.user_openid !== openid) throw new AppError('NOT_FOUND', '任务不存在')
   if (isDue(task, now)) task = await advanceOwnTask(rt, task)
+  else if (task.status === 'processing' && task.moderation) {
+    // Waiting for image checks: a verdict of an input (which resolves nothing by itself) may be in by now.
+    await resolveHold(rt, task._id, now)
+    task = (await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)) ?? task
+  }
 
   const { stage, progress } = stageOf(task)
   const out: Progress = { task_id: task._id, work_id: task.work_id, status: task.status, progress, stage }

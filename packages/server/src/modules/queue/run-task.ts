@@ -11,7 +11,8 @@ import { updateHeld, type ClaimedTask } from './claim'
 import { buildJob, InputMissingError, storeResults } from './job'
 import { backoffMs, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, type ProviderHandle } from './providers'
-import { completeTask, failTask } from './settle'
+import { failTask } from './settle'
+import { holdForModeration, resolveHold } from '../moderation/hold'
 
 export type StepResult = 'completed' | 'failed' | 'retrying' | 'running' | 'throttled' | 'lost'
 
@@ -72,6 +73,8 @@ async function submitAttempt(rt: Runtime, task: ClaimedTask): Promise<{ outcome:
 }
 
 export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepOptions): Promise<StepResult> {
+  // A task waiting for its image checks is never run again: its lease ran out at the hold deadline.
+  if (task.moderation) return resolveHold(rt, task._id, rt.clock.now())
   let handle: ProviderHandle | null
   let outcome: ProviderOutcome
   if (task.provider_task_id && task.provider_id) {
@@ -113,21 +116,8 @@ export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepO
   if (outcome.state === 'succeeded') {
     const stored = await storeResults(rt, task, outcome.images, handle?.provider.fetchImage?.bind(handle.provider))
     if (handle) await recordProviderOutcome(rt, handle.config._id, 'success', now)
-    if (stored.length > 0) {
-      const verdicts = await Promise.all(stored.map((fileId) => rt.contentSafety.checkImage({ fileId, openid: task.user_openid }).catch(() => ({ ok: true }))))
-      if (verdicts.some((v) => !v.ok)) {
-        await rt.storage.delete(stored)
-        return finishFailed(rt, task, '生成结果未通过内容安全审核', now)
-      }
-      const settled = await completeTask(rt, task._id, task.lease_id, stored, handle?.config._id ?? null, now)
-      if (!settled.settled) {
-        // Cancelled or deleted meanwhile: the images belong to nobody.
-        await rt.storage.delete(stored)
-        return 'lost'
-      }
-      await sendTaskMessage(rt, task._id, 'task_done', now)
-      return 'completed'
-    }
+    // Outputs are shown only after every input and output passed the image check: the task waits for it.
+    if (stored.length > 0) return holdForModeration(rt, task, stored, handle?.config._id ?? null, now)
     outcome = { state: 'failed', retryable: true, reason: 'provider returned no usable image' }
   } else if (handle && task.provider_task_id) {
     // A failed poll counts against the provider (submit failures were counted in submitAttempt).
