@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { CreditPackage, Scene, UserProfile, WorkDetail, WorkSummary } from '@aiphoto/contract'
 import { createFixtureGarment, createFixturePerson } from '@aiphoto/imaging'
 import { gateway, launchChromium, newPhoneContext, startPreviewCloud, tempDir, watchConsole, type ConsoleWatch, type PreviewCloud } from './harness'
-import { brokenImages, expectToast, screenshotter, storedToken, tap, textOf, visible, waitForRoute, waitForText, WAIT_MS } from './ui'
+import { brokenImages, expectToast, screenshotter, storedToken, tap, tapRole, textOf, unnamedButtons, visible, waitForRoute, waitForText, WAIT_MS } from './ui'
 
 const GENERATION_MS = 60_000
 
@@ -47,7 +47,7 @@ async function login(page: Page, nickname: string): Promise<string> {
   await input.waitFor({ timeout: WAIT_MS })
   expect(await verticalOffset(input, visible(page, '.login-input'))).toBeLessThanOrEqual(2)
   await input.fill(nickname)
-  await tap(page, 'taro-button-core', '进入')
+  await tapRole(page, 'button', '进入')
   await waitForRoute(page, '/pages/index/index')
   return storedToken(page)
 }
@@ -55,6 +55,7 @@ async function login(page: Page, nickname: string): Promise<string> {
 /** Screenshot of the settled page; every page (and the checkout) has a Chinese document title. */
 async function snap(page: Page, name: string): Promise<void> {
   await page.waitForFunction(() => /\p{Script=Han}/u.test(document.title), undefined, { timeout: WAIT_MS })
+  expect(await unnamedButtons(page), `buttons without a role or name on ${name}`).toEqual([])
   await shots.shot(page, name)
 }
 
@@ -132,20 +133,20 @@ describe('H5 preview in Chromium', () => {
       await snap(page, 'home')
 
       // 服装摄影: upload the garment, pick the second scene, generate one image.
-      await tap(page, '.entry-photo')
+      await tapRole(page, 'button', '服装摄影')
       await waitForRoute(page, '/package-create/photography/index')
       await visible(page, '.scene-pick').waitFor({ timeout: WAIT_MS })
       await pickPhoto(page, '添加服装', garmentPng)
       await visible(page, '.slot .slot-img img').waitFor({ timeout: WAIT_MS })
       await visible(page, '.cost-btn', '立即生成').waitFor({ timeout: WAIT_MS })
       const scene = scenes[1]!
-      await tap(page, '.scene-pick', scene.name)
+      await tapRole(page, 'button', `场景 ${scene.name}`)
       await visible(page, '.scene-pick-on', scene.name).waitFor({ timeout: WAIT_MS })
       const pricing = await api<{ photography_per_image: number; fitting_per_image: number }>(token, 'photography/getPricing')
       expect(await textOf(page, '.cost-num')).toBe(String(pricing.photography_per_image))
       expect(await brokenImages(page)).toEqual([])
       await snap(page, 'photography-ready')
-      await tap(page, '.cost-btn', '立即生成')
+      await tapRole(page, 'button', '立即生成')
 
       const workId = await followProgressToDetail(page, 'photography')
       const afterGenerate = await creditsOf(token)
@@ -155,7 +156,7 @@ describe('H5 preview in Chromium', () => {
       await snap(page, 'detail')
 
       // 收藏 on the detail page.
-      await tap(page, 'taro-button-core', '☆ 收藏')
+      await tapRole(page, 'button', '☆ 收藏')
       await expectToast(page, '已收藏')
       await visible(page, 'taro-button-core', '★ 已收藏').waitFor({ timeout: WAIT_MS })
       expect((await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: workId })).is_favorite).toBe(true)
@@ -164,9 +165,9 @@ describe('H5 preview in Chromium', () => {
       // Back home with the navigation bar's back button, then 作品 → 收藏 lists it.
       await tap(page, '.taro-navigation-bar-back')
       await waitForRoute(page, '/pages/index/index')
-      await tap(page, '.weui-tabbar__label', '作品')
+      await tapRole(page, 'tab', '作品')
       await waitForRoute(page, '/pages/works/index')
-      await tap(page, '.tab', '收藏')
+      await tapRole(page, 'tab', '收藏')
       await visible(page, '.tab-on', '收藏').waitFor({ timeout: WAIT_MS })
       await visible(page, '.work-card .work-fav').waitFor({ timeout: WAIT_MS })
       expect(await page.locator('.work-card').locator('visible=true').count()).toBe(1)
@@ -176,13 +177,13 @@ describe('H5 preview in Chromium', () => {
       await snap(page, 'works-favourites')
 
       // 我的 → 签到 once (+N), then again (已签到, no change).
-      await tap(page, '.weui-tabbar__label', '我的')
+      await tapRole(page, 'tab', '我的')
       await waitForRoute(page, '/pages/mine/index')
       await waitForText(page, '.wallet-num', (t) => t === String(afterGenerate), 'the balance on 我的')
       expect(await verticalOffset(visible(page, '.mine-name input'), visible(page, '.mine-name'))).toBeLessThanOrEqual(2)
       expect(await visible(page, '.mine-name input').inputValue()).toBe('小林')
       await snap(page, 'mine')
-      await tap(page, '.checkin taro-button-core', '签到')
+      await tapRole(page, 'button', /^签到$/)
       const checkinToast = await expectToast(page, /^签到 \+\d+$/)
       await visible(page, '.checkin taro-button-core', '今日已签').waitFor({ timeout: WAIT_MS })
       const afterCheckin = await creditsOf(token)
@@ -191,7 +192,7 @@ describe('H5 preview in Chromium', () => {
       expect(checkinToast).toBe(`签到 +${awarded}`)
       await waitForText(page, '.wallet-num', (t) => t === String(afterCheckin), 'the balance after 签到')
       await snap(page, 'mine-checked-in')
-      await tap(page, '.checkin taro-button-core', '今日已签')
+      await tapRole(page, 'button', '今日已签')
       await expectToast(page, '今天已经签到过了')
       expect(await gateway(pc.origin, token, 'payment/dailyCheckin')).toMatchObject({ success: false, code: 'ALREADY_CHECKED_IN' })
       expect(await creditsOf(token)).toBe(afterCheckin)
@@ -200,14 +201,14 @@ describe('H5 preview in Chromium', () => {
       // 充值: pick the first package, pay on the local checkout page, come back credited exactly once.
       const packages = (await api<{ items: CreditPackage[] }>(token, 'payment/getPackages')).items
       const pkg = packages[0]!
-      await tap(page, '.wallet taro-button-core', '充值')
+      await tapRole(page, 'button', /^充值$/)
       await waitForRoute(page, '/package-account/recharge/index')
       await tap(page, '.pkg', `¥${(pkg.price_fen / 100).toFixed(pkg.price_fen % 100 === 0 ? 0 : 2)}`)
       await visible(page, '.pkg-on', String(pkg.credits)).waitFor({ timeout: WAIT_MS })
       await waitForText(page, '.recharge-balance', (t) => t === String(afterCheckin), 'the balance on 充值')
       await waitForText(page, '.recharge-head .faint', (t) => t === `服装摄影 ${pricing.photography_per_image} 积分/张 · 虚拟试衣 ${pricing.fitting_per_image} 积分/次`, 'the prices on 充值')
       await snap(page, 'recharge')
-      await tap(page, '.action-bar taro-button-core', '立即支付')
+      await tapRole(page, 'button', '立即支付')
       await page.waitForURL((u) => u.pathname === '/dev/checkout', { timeout: WAIT_MS })
       const outTradeNo = new URL(page.url()).searchParams.get('out_trade_no')!
       await page.locator('#pay').waitFor({ timeout: WAIT_MS })
@@ -234,17 +235,17 @@ describe('H5 preview in Chromium', () => {
       // on the stack and the navigation bar offers home instead of back.
       await tap(page, '.taro-navigation-bar-home')
       await waitForRoute(page, '/pages/index/index')
-      await tap(page, '.weui-tabbar__label', '我的')
+      await tapRole(page, 'tab', '我的')
       await waitForRoute(page, '/pages/mine/index')
       await waitForText(page, '.wallet-num', (t) => t === String(afterRecharge), 'the balance on 我的 after paying')
-      await tap(page, '.menu-item', '充值与消费记录')
+      await tapRole(page, 'button', '充值与消费记录')
       await waitForRoute(page, '/package-account/records/index')
       const rechargeRow = visible(page, '.rec', pkg.name)
       await rechargeRow.waitFor({ timeout: WAIT_MS })
       expect(await rechargeRow.innerText()).toMatch(new RegExp(`\\+${pkg.credits}[\\s\\S]*已到账`))
       expect(await page.locator('.rec').locator('visible=true').count()).toBe(1)
       await snap(page, 'records-recharge')
-      await tap(page, '.tab', '消费记录')
+      await tapRole(page, 'tab', '消费记录')
       const consumeRow = visible(page, '.rec', `-${pricing.photography_per_image}`)
       await consumeRow.waitFor({ timeout: WAIT_MS })
       expect(await consumeRow.innerText()).toContain(`余额 ${afterGenerate}`)
@@ -261,17 +262,17 @@ describe('H5 preview in Chromium', () => {
       const token = await login(page, '试衣用户')
       const before = await creditsOf(token)
       const pricing = await api<{ fitting_per_image: number }>(token, 'photography/getPricing')
-      await tap(page, '.entry-fit')
+      await tapRole(page, 'button', '虚拟试衣')
       await waitForRoute(page, '/package-create/fitting/index')
       await pickPhoto(page, '上传人物', personPng)
       await visible(page, '.slot .slot-img img').waitFor({ timeout: WAIT_MS })
       await pickPhoto(page, '上传服装', garmentPng)
       await visible(page, '.cost-btn', '立即生成').waitFor({ timeout: WAIT_MS })
-      await tap(page, '.chip', '外套')
+      await tapRole(page, 'radio', '外套')
       expect(await textOf(page, '.cost-num')).toBe(String(pricing.fitting_per_image))
       expect(await brokenImages(page)).toEqual([])
       await snap(page, 'fitting-ready')
-      await tap(page, '.cost-btn', '立即生成')
+      await tapRole(page, 'button', '立即生成')
       const workId = await followProgressToDetail(page, 'fitting')
       const work = await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: workId })
       expect(work).toMatchObject({ status: 'completed', type: 'fitting', image_count: 1 })
@@ -291,7 +292,7 @@ describe('H5 preview in Chromium', () => {
       const before = await creditsOf(token)
       await page.goto(`${pc.origin}/#/package-account/recharge/index`)
       await visible(page, '.pkg-on').waitFor({ timeout: WAIT_MS })
-      await tap(page, '.action-bar taro-button-core', '立即支付')
+      await tapRole(page, 'button', '立即支付')
       await page.waitForURL((u) => u.pathname === '/dev/checkout', { timeout: WAIT_MS })
       const outTradeNo = new URL(page.url()).searchParams.get('out_trade_no')!
       await page.locator('a.cancel').click()

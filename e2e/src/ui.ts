@@ -15,6 +15,25 @@ export function visible(page: Page, selector: string, text?: string | RegExp): L
   return (text === undefined ? base : base.filter({ hasText: text })).locator('visible=true').first()
 }
 
+/**
+ * Taps the visible element with this ARIA role and accessible name, as a screen reader user would find it (Taro's
+ * H5 buttons and tab bar items get their roles from apps/miniapp/src/services/h5-a11y.ts, our clickable views from
+ * components/pressable.ts). A string name matches a substring, a RegExp the whole computed name.
+ */
+export async function tapRole(page: Page, role: 'button' | 'tab' | 'radio', name: string | RegExp): Promise<void> {
+  const target = page.getByRole(role, { name }).locator('visible=true').first()
+  await target.waitFor({ state: 'visible', timeout: WAIT_MS })
+  await target.click()
+}
+
+/** Every visible Taro button is a `button` with a non-empty accessible name (what getByRole('button') needs). */
+export async function unnamedButtons(page: Page): Promise<string[]> {
+  return page.evaluate(`[...document.querySelectorAll('taro-button-core')]
+    .filter((el) => el.getBoundingClientRect().width > 0 && el.offsetParent !== null)
+    .filter((el) => el.getAttribute('role') !== 'button' || !(el.getAttribute('aria-label') || el.textContent || '').trim())
+    .map((el) => el.outerHTML.slice(0, 120))`)
+}
+
 /** Waits for a visible element and taps it. */
 export async function tap(page: Page, selector: string, text?: string | RegExp): Promise<void> {
   const target = visible(page, selector, text)

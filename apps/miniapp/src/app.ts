@@ -1,6 +1,7 @@
 import type { PropsWithChildren } from 'react'
 import { useLaunch } from '@tarojs/taro'
 import { rememberInvite } from './services/session'
+import { installH5Accessibility } from './services/h5-a11y'
 import './app.css'
 
 function inviteFromH5Url(): string | null {
@@ -12,6 +13,7 @@ function inviteFromH5Url(): string | null {
 
 function App({ children }: PropsWithChildren) {
   useLaunch((options) => {
+    if (process.env.TARO_ENV === 'h5') installH5Accessibility()
     const query = (options as { query?: Record<string, string> } | undefined)?.query
     rememberInvite(query?.invite ?? inviteFromH5Url())
   })

@@ -1,16 +1,28 @@
 /**
- * Writes two sample outputs of the local provider to docs/samples/ (one photography, one try-on), from the
- * generated fixtures: `pnpm --filter @aiphoto/imaging samples`.
+ * Writes the photo-like garment inputs to docs/samples/inputs/ (the e2e uploads and the inputs of the pipeline
+ * samples) and two sample outputs of the local provider to docs/samples/ (one photography, one try-on):
+ * `pnpm --filter @aiphoto/imaging samples`.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { GenerationJob } from '@aiphoto/runtime'
-import { createFixtureGarment, createFixturePerson, createLocalProvider } from '../src/index'
+import { createFixtureGarment, createFixturePerson, createLocalProvider, createPhotoGarment, PHOTO_GARMENTS } from '../src/index'
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs/samples')
 
+async function writeInputs(): Promise<void> {
+  const dir = path.join(out, 'inputs')
+  await mkdir(dir, { recursive: true })
+  for (const kind of PHOTO_GARMENTS) {
+    const bytes = await createPhotoGarment(kind)
+    await writeFile(path.join(dir, `${kind}.jpg`), bytes)
+    process.stdout.write(`${path.join(dir, `${kind}.jpg`)} ${(bytes.length / 1024).toFixed(0)} KB\n`)
+  }
+}
+
 async function main(): Promise<void> {
+  await writeInputs()
   const provider = createLocalProvider()
   const base: Omit<GenerationJob, 'kind' | 'inputs' | 'scene'> = {
     inputUrls: { garments: [] },

@@ -36,6 +36,8 @@ export interface LocalRuntimeOptions {
   dataDir: string
   /** Public base URL of the local cloud (signed file URLs, checkout page). */
   baseUrl?: string
+  /** Base of signed storage URLs when files are served elsewhere than `baseUrl` (the test gateway's file server). */
+  storageBaseUrl?: string
   env?: Record<string, string | undefined>
   clock?: Clock
   ids?: Ids
@@ -90,7 +92,7 @@ export function createLocalRuntime(opts: LocalRuntimeOptions): LocalRuntime {
   const db = database.db
   const faults = opts.faults
   if (faults) database.setInterceptor(faults.dbInterceptor)
-  const disk = createDiskStorage({ dir: path.join(dataDir, 'files'), baseUrl, signingKey: config.secretKey, clock })
+  const disk = createDiskStorage({ dir: path.join(dataDir, 'files'), baseUrl: opts.storageBaseUrl ?? baseUrl, signingKey: config.secretKey, clock })
   const storage = faults ? faults.wrapStorage(disk) : disk
   const localPay = createLocalPayPort({ db, checkoutBaseUrl: baseUrl, clock, ids })
   const payment = faults ? faults.wrapPayment(localPay) : localPay

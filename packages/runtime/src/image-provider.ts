@@ -25,6 +25,12 @@ export interface GenerationJob {
   aspectRatio: '1:1' | '3:4' | '4:3' | '9:16' | '16:9'
   scene: { id: string; name: string; category: string; parameters: Record<string, unknown> }
   options: Record<string, unknown>
+  /**
+   * Stores a prepared input (an input normalised to the provider's limits, a garment cut-out) and returns a URL
+   * the provider can download for the life of the job. Remote adapters call it when an original input would be
+   * refused; the worker deletes what was staged once the provider job has ended. Absent: use `inputUrls` as is.
+   */
+  stage?: (file: { bytes: Buffer; contentType: 'image/jpeg' | 'image/png'; name: string }) => Promise<string>
 }
 
 /** Result images: bytes, or URLs that expire and must be copied into storage at once. */

@@ -1,6 +1,7 @@
 import { Image, View } from '@tarojs/components'
 import type { WorkSummary } from '@aiphoto/contract'
 import './work-card.css'
+import { pressable } from './pressable'
 
 const STATUS_TEXT: Record<WorkSummary['status'], string> = {
   pending: '排队中',
@@ -14,7 +15,7 @@ export function WorkCard(props: { work: WorkSummary; onClick: () => void }) {
   const w = props.work
   const badge = STATUS_TEXT[w.status]
   return (
-    <View className='work-card' onClick={props.onClick}>
+    <View className='work-card' onClick={props.onClick} {...pressable(`${w.type === 'photography' ? '服装摄影' : '虚拟试衣'}作品${badge ? `（${badge}）` : ''}`)}>
       {w.cover_url ? (
         <Image className='work-img' src={w.cover_url} mode='aspectFill' lazyLoad />
       ) : (

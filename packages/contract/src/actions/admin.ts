@@ -20,6 +20,19 @@ export const apiConfigViewSchema = z.object({
   is_active: z.boolean(),
   failures: z.number().int(),
   open_until: isoDate.nullable(),
+  poll_interval_ms: z.number().int().nullable(),
+  /** What the config sets; unset fields use the provider's documented account limits (docs/deploy.md §4). */
+  limits: z.object({ max_concurrent: z.number().int().nullable(), submits_per_second: z.number().int().nullable() }),
+})
+
+/**
+ * A provider account's limits. A number caps it; null lifts the documented default (an account with a raised
+ * quota); omitted keeps the documented default (DashScope aitryon 5 jobs / 10 per second, background
+ * generation 1 job / 2 per second).
+ */
+export const providerLimitsSchema = z.strictObject({
+  max_concurrent: z.number().int().min(1).max(1000).nullable().optional(),
+  submits_per_second: z.number().int().min(1).max(1000).nullable().optional(),
 })
 
 export const promptTemplateSchema = z.object({
@@ -221,6 +234,10 @@ export const adminActions = {
       priority: z.number().int().min(0).max(100).default(1),
       weight: z.number().int().min(0).max(1000).default(10),
       is_active: z.boolean().default(true),
+      /** How often the worker polls this provider's asynchronous jobs; omit to keep (default 1000). */
+      poll_interval_ms: z.number().int().min(50).max(60_000).optional(),
+      /** Omit to keep the stored limits. */
+      limits: providerLimitsSchema.optional(),
     }),
     output: z.object({ _id: z.string(), created: z.boolean() }),
   }),

@@ -1,11 +1,19 @@
 /**
- * DashScope background generation (`wanx-background-generation-v2`): a transparent garment cut-out plus a
- * text prompt → `n` product photos. The API wants a cut-out; `inputUrls.garmentCutouts` carries one when
- * the caller uploaded it (see `cutOutGarment`), otherwise the original garment photo is sent.
+ * DashScope background generation (`wanx-background-generation-v2`): a garment cut-out plus a text prompt → `n`
+ * product photos. https://help.aliyun.com/zh/model-studio/wanx-background-generation-api-reference: the base
+ * image "必须为带透明背景的RGBA四通道图像", PNG, long side ≤ 2048 (a photo on its background fails the task with
+ * BadRequest.UnsupportedFileFormat), n 1..4, ref_prompt read up to ~100 Chinese characters / 150 words.
+ * The cut-out comes from DashScope's garment parsing (`default_params.segmentation: 'dashscope'`, same key and
+ * endpoint) or, by default, from the local cut-out; either way it is checked for real transparency, sized and
+ * staged before the job is submitted.
  */
 import type { ImageProvider, ProviderConfig, ProviderImage } from '@aiphoto/runtime'
+import { cutOutGarment } from '../local/cutout'
+import { InputRejectedError, prepareCutout } from '../normalize/normalize-image'
 import { downloadImage } from './http'
-import { pollDashScopeTask, submitDashScopeTask } from './dashscope-task'
+import { outcomeFromError, pollDashScopeTask, submitDashScopeTask } from './dashscope-task'
+import { BACKGROUND_MAX_SIDE, fitPrompt } from './dashscope-inputs'
+import { clothesTypeOf, createDashScopeSegmenter } from './dashscope-segment'
 
 export const BACKGROUND_GENERATION_PATH = '/api/v1/services/aigc/background-generation/generation/'
 
@@ -14,6 +22,7 @@ export function createDashScopeBackgroundProvider(config: ProviderConfig): Image
   const defaults = config.default_params
   const model = typeof defaults['model'] === 'string' ? defaults['model'] : 'wanx-background-generation-v2'
   const extra = (defaults['parameters'] as Record<string, unknown> | undefined) ?? {}
+  const segmenter = defaults['segmentation'] === 'dashscope' ? createDashScopeSegmenter(config) : null
   const images = (output: Record<string, unknown>): ProviderImage[] =>
     Array.isArray(output['results'])
       ? (output['results'] as Array<Record<string, unknown>>).filter((r) => r && typeof r['url'] === 'string' && r['url']).map((r) => ({ url: r['url'] as string }))
@@ -23,10 +32,21 @@ export function createDashScopeBackgroundProvider(config: ProviderConfig): Image
     name: label,
     supports: (kind) => kind === 'photography',
     async submit(job) {
-      const base = job.inputUrls.garmentCutouts?.[0] ?? job.inputUrls.garments[0]
-      if (job.kind !== 'photography' || !base) return { state: 'failed', retryable: false, reason: `${label}: needs a garment image` }
+      const garment = job.inputs.garments[0]
+      if (job.kind !== 'photography' || (!garment && !job.inputUrls.garmentCutouts?.[0])) return { state: 'failed', retryable: false, reason: `${label}: needs a garment image` }
+      let base: string
+      try {
+        if (garment) {
+          const raw = segmenter ? await segmenter.cutOut(job, garment, job.inputUrls.garments[0], clothesTypeOf(job.options['garment_type'])) : await cutOutGarment(garment, BACKGROUND_MAX_SIDE)
+          const cutout = await prepareCutout(raw, BACKGROUND_MAX_SIDE)
+          if (!job.stage) throw new InputRejectedError('无法上传服装抠图')
+          base = await job.stage({ bytes: cutout.bytes, contentType: 'image/png', name: 'cutout' })
+        } else base = job.inputUrls.garmentCutouts![0]!
+      } catch (err) {
+        return outcomeFromError(err, label)
+      }
       const n = Math.max(1, Math.min(4, Math.floor(job.count) || 1))
-      return submitDashScopeTask(config, BACKGROUND_GENERATION_PATH, { model, input: { base_image_url: base, ref_prompt: job.prompt }, parameters: { n, ...extra } }, label)
+      return submitDashScopeTask(config, BACKGROUND_GENERATION_PATH, { model, input: { base_image_url: base, ref_prompt: fitPrompt(job.prompt) }, parameters: { n, ...extra } }, label)
     },
     poll: (taskId) => pollDashScopeTask(config, taskId, label, images),
     fetchImage: (url) => downloadImage(url, config.timeoutMs ?? 30_000, label),

@@ -1,15 +1,43 @@
 /**
  * DashScope's asynchronous task protocol, shared by try-on and background generation:
- * submit with `X-DashScope-Async: enable` → `{ output: { task_id, task_status } }`;
- * poll `GET /api/v1/tasks/{task_id}` → PENDING | RUNNING | SUCCEEDED | FAILED | CANCELED | UNKNOWN.
+ * submit with `X-DashScope-Async: enable` → `{ output: { task_id, task_status } }`; poll `GET /api/v1/tasks/{task_id}`.
+ *
+ * Task states (every one the documentation lists): PENDING, PRE-PROCESSING, RUNNING, POST-PROCESSING
+ * (aitryon-plus API reference), SUSPENDED (e.g. the image out-painting reference), SUCCEEDED, FAILED, CANCELED,
+ * UNKNOWN ("任务不存在或状态未知"). Only SUCCEEDED, FAILED and CANCELED end a job. UNKNOWN and any state the
+ * documentation does not list yet mean "ask again": the job may well be running, and submitting it again
+ * would bill twice; the queue's job timeout bounds the wait.
+ *
+ * Throttling (https://help.aliyun.com/zh/model-studio/error-code): HTTP 429 with `Throttling`
+ * ("Requests throttling triggered."), `Throttling.RateQuota` ("Requests rate limit exceeded, please try again
+ * later.") or `LimitRequests` is an account limit: wait and retry. 429 `Throttling.AllocationQuota`,
+ * `PrepaidBillOverdue`, `PostpaidBillOverdue`, `CommodityNotPurchased` will not clear by waiting: a failure
+ * (other providers may take the job; the breaker opens for this one).
  */
 import type { ProviderConfig, ProviderImage, ProviderOutcome } from '@aiphoto/runtime'
-import { failureFromError, httpFailure, httpRequest, joinUrl, parseJson } from './http'
+import { InputRejectedError } from '../normalize/normalize-image'
+import { failureFromError, httpFailure, httpRequest, joinUrl, parseJson, type HttpAnswer } from './http'
 
 export const DASHSCOPE_DEFAULT_ENDPOINT = 'https://dashscope.aliyuncs.com'
 
 /** Task failure codes worth another attempt; content and parameter errors are final. */
-const RETRYABLE_TASK_CODES = /^(InternalError|SystemError|Throttling|ServiceUnavailable|Timeout|RequestTimeOut)/i
+const RETRYABLE_TASK_CODES = /^(InternalError|SystemError|Throttling|ServiceUnavailable|Timeout|RequestTimeOut|ModelUnavailable)/i
+
+/** 429 codes that mean "wait"; every other 429 code is a quota or billing state that waiting does not fix. */
+const WAIT_CODES = new Set(['Throttling', 'Throttling.RateQuota', 'LimitRequests'])
+
+const WAITING_STATES: Record<string, number> = { PENDING: 0.1, SUSPENDED: 0.1, 'PRE-PROCESSING': 0.3, RUNNING: 0.5, 'POST-PROCESSING': 0.8, UNKNOWN: 0.5 }
+
+/** A throttling answer seen inside a call (segmentation during submit): the whole submission waits. */
+export class ThrottledError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message)
+    this.name = 'ThrottledError'
+  }
+}
 
 export function dashscopeHeaders(config: ProviderConfig, async: boolean): Record<string, string> {
   return {
@@ -20,6 +48,32 @@ export function dashscopeHeaders(config: ProviderConfig, async: boolean): Record
   }
 }
 
+function codeOf(answer: HttpAnswer): string {
+  try {
+    const v = JSON.parse(answer.bytes.toString('utf8')) as Record<string, unknown>
+    return typeof v['code'] === 'string' ? v['code'] : ''
+  } catch {
+    return ''
+  }
+}
+
+/** The throttled outcome of a 429 that means "wait" (Retry-After honoured when sent), else null. */
+export function throttleFromAnswer(answer: HttpAnswer, label: string): Extract<ProviderOutcome, { state: 'throttled' }> | null {
+  if (answer.status !== 429) return null
+  const code = codeOf(answer)
+  // No code at all (a proxy's bare 429) is treated as a rate limit too.
+  if (code && !WAIT_CODES.has(code)) return null
+  const retryAfter = Number(answer.headers.get('retry-after'))
+  return { state: 'throttled', reason: `${label}: HTTP 429 ${code || 'throttled'}`, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) }
+}
+
+/** Turns what an adapter's submit threw into an outcome (input refusals are final, throttling waits). */
+export function outcomeFromError(err: unknown, label: string): ProviderOutcome {
+  if (err instanceof InputRejectedError) return { state: 'failed', retryable: false, reason: `${label}: ${err.message}` }
+  if (err instanceof ThrottledError) return { state: 'throttled', reason: err.message, ...(err.retryAfterMs ? { retryAfterMs: err.retryAfterMs } : {}) }
+  return failureFromError(err)
+}
+
 export async function submitDashScopeTask(config: ProviderConfig, path: string, body: unknown, label: string): Promise<ProviderOutcome> {
   try {
     const answer = await httpRequest(
@@ -28,6 +82,8 @@ export async function submitDashScopeTask(config: ProviderConfig, path: string, 
       config.timeoutMs ?? 15_000,
       label,
     )
+    const throttled = throttleFromAnswer(answer, label)
+    if (throttled) return throttled
     if (answer.status !== 200) return httpFailure(answer, label)
     const json = parseJson(answer, label)
     const output = json['output'] as Record<string, unknown> | undefined
@@ -52,6 +108,9 @@ export async function pollDashScopeTask(
       config.timeoutMs ?? 15_000,
       label,
     )
+    // The task query allows 20 QPS per account (aitryon-plus reference): a 429 here leaves the job running.
+    const throttled = throttleFromAnswer(answer, label)
+    if (throttled) return throttled
     if (answer.status !== 200) return httpFailure(answer, label)
     const json = parseJson(answer, label)
     const output = json['output'] as Record<string, unknown> | undefined
@@ -70,10 +129,6 @@ function mapTaskStatus(
 ): ProviderOutcome {
   const status = String(output['task_status'] ?? '')
   switch (status) {
-    case 'PENDING':
-      return { state: 'running', providerTaskId: taskId, progress: 0.1 }
-    case 'RUNNING':
-      return { state: 'running', providerTaskId: taskId, progress: 0.5 }
     case 'SUCCEEDED': {
       const list = images(output)
       if (list.length === 0) return { state: 'failed', retryable: true, reason: `${label}: task succeeded without images` }
@@ -86,10 +141,8 @@ function mapTaskStatus(
     }
     case 'CANCELED':
       return { state: 'failed', retryable: false, reason: `${label}: task canceled` }
-    case 'UNKNOWN':
-      // The task id expired (24 h) or never existed: submitting again is the only way forward.
-      return { state: 'failed', retryable: true, reason: `${label}: task unknown or expired` }
     default:
-      return { state: 'failed', retryable: true, reason: `${label}: unexpected task_status ${status.slice(0, 40)}` }
+      // PENDING, PRE-PROCESSING, RUNNING, POST-PROCESSING, SUSPENDED, UNKNOWN, or a state added later.
+      return { state: 'running', providerTaskId: taskId, progress: WAITING_STATES[status] ?? 0.5 }
   }
 }

@@ -22,6 +22,84 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0
 }
 
+/** Solves the 6×6 normal equations a·k = b in place (Gaussian elimination with partial pivoting). */
+function solve6(a: number[][], b: number[]): number[] {
+  const m = 6
+  for (let c = 0; c < m; c++) {
+    let piv = c
+    for (let r = c + 1; r < m; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[piv]![c]!)) piv = r
+    ;[a[c], a[piv]] = [a[piv]!, a[c]!]
+    ;[b[c], b[piv]] = [b[piv]!, b[c]!]
+    const d = a[c]![c]!
+    if (Math.abs(d) < 1e-12) continue
+    for (let r = c + 1; r < m; r++) {
+      const f = a[r]![c]! / d
+      for (let k = c; k < m; k++) a[r]![k]! -= f * a[c]![k]!
+      b[r]! -= f * b[c]!
+    }
+  }
+  const k = new Array<number>(m).fill(0)
+  for (let r = m - 1; r >= 0; r--) {
+    let sum = b[r]!
+    for (let c = r + 1; c < m; c++) sum -= a[r]![c]! * k[c]!
+    k[r] = Math.abs(a[r]![r]!) < 1e-12 ? 0 : sum / a[r]![r]!
+  }
+  return k
+}
+
+/**
+ * The backdrop colour expected at each pixel (RGB floats, w × h × 3): per channel a quadratic surface
+ * k0 + k1·x + k2·y + k3·x² + k4·y² + k5·xy fitted to the border pixels, refitted once without the 20 % that
+ * fit worst (a sleeve or a hanger touching the edge). Falls back to the border median when the fit is unusable.
+ */
+function fitBackdrop(data: Buffer, border: number[], w: number, h: number): Float32Array {
+  const terms = (p: number) => {
+    const x = (p % w) / Math.max(1, w - 1)
+    const y = Math.floor(p / w) / Math.max(1, h - 1)
+    return [1, x, y, x * x, y * y, x * y]
+  }
+  const fit = (points: number[]) =>
+    [0, 1, 2].map((c) => {
+      const a = Array.from({ length: 6 }, () => new Array<number>(6).fill(0))
+      const b = new Array<number>(6).fill(0)
+      for (const p of points) {
+        const t = terms(p)
+        const v = data[p * 4 + c]!
+        for (let i = 0; i < 6; i++) {
+          b[i]! += t[i]! * v
+          for (let j = 0; j < 6; j++) a[i]![j]! += t[i]! * t[j]!
+        }
+      }
+      return solve6(a, b)
+    })
+  const predict = (k: number[][], p: number, c: number) => {
+    const t = terms(p)
+    let v = 0
+    for (let i = 0; i < 6; i++) v += k[c]![i]! * t[i]!
+    return v
+  }
+  let k = fit(border)
+  const residual = (p: number) => Math.abs(data[p * 4]! - predict(k, p, 0)) + Math.abs(data[p * 4 + 1]! - predict(k, p, 1)) + Math.abs(data[p * 4 + 2]! - predict(k, p, 2))
+  const ranked = border.map((p) => [p, residual(p)] as const).sort((x, y) => x[1] - y[1])
+  k = fit(ranked.slice(0, Math.max(12, Math.floor(ranked.length * 0.8))).map(([p]) => p))
+  const out = new Float32Array(w * h * 3)
+  const medians = [0, 1, 2].map((c) => median(border.map((p) => data[p * 4 + c]!)))
+  const usable = k.every((row) => row.every(Number.isFinite))
+  for (let y = 0; y < h; y++) {
+    const fy = y / Math.max(1, h - 1)
+    for (let x = 0; x < w; x++) {
+      const fx = x / Math.max(1, w - 1)
+      const p = y * w + x
+      for (let c = 0; c < 3; c++) {
+        const r = k[c]!
+        const v = usable ? r[0]! + r[1]! * fx + r[2]! * fy + r[3]! * fx * fx + r[4]! * fy * fy + r[5]! * fx * fy : medians[c]!
+        out[p * 3 + c] = Math.max(0, Math.min(255, v))
+      }
+    }
+  }
+  return out
+}
+
 /** Extracts the subject at a working size (long side ≤ maxSide). */
 export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subject> {
   const { data, info } = await sharp(input)
@@ -41,26 +119,30 @@ export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subj
   const transparentBorder = border.filter((p) => data[p * 4 + 3]! < 128).length
   let backgroundFraction = 0
   if (transparentBorder < border.length / 2) {
-    const r0 = median(border.map((p) => data[p * 4]!))
-    const g0 = median(border.map((p) => data[p * 4 + 1]!))
-    const b0 = median(border.map((p) => data[p * 4 + 2]!))
+    // The backdrop's expected colour at every pixel: a phone photo is lit from a window, so a sheet or wall is
+    // brighter on one side than the other and darker in the corners. A single border median would call the
+    // bright patch near the window "subject"; a smooth field fitted to the border follows the light instead.
+    const field = fitBackdrop(data, border, w, h)
     const dist = (p: number) => {
-      const dr = data[p * 4]! - r0
-      const dg = data[p * 4 + 1]! - g0
-      const db = data[p * 4 + 2]! - b0
+      const dr = data[p * 4]! - field[p * 3]!
+      const dg = data[p * 4 + 1]! - field[p * 3 + 1]!
+      const db = data[p * 4 + 2]! - field[p * 3 + 2]!
       return Math.sqrt(dr * dr + dg * dg + db * db)
     }
-    const borderDist = border.map(dist).sort((a, b) => a - b)
-    const noise = borderDist[Math.floor(borderDist.length * 0.8)] ?? 0
-    // A busy border (a real photo, not a plain backdrop) has a large spread: then flood nothing.
-    const tol = noise > 60 ? 0 : Math.min(80, Math.max(24, noise * 1.6 + 14))
+    const p80 = (d: number[]) => d.sort((a, b) => a - b)[Math.floor(d.length * 0.8)] ?? 0
+    const [r0, g0, b0] = [0, 1, 2].map((c) => median(border.map((p) => data[p * 4 + c]!))) as [number, number, number]
+    const spread = p80(border.map((p) => Math.hypot(data[p * 4]! - r0, data[p * 4 + 1]! - g0, data[p * 4 + 2]! - b0)))
+    const noise = p80(border.map(dist))
+    // A busy border (a scene, not a backdrop) has a large spread around its median colour: then flood nothing,
+    // even where a smooth surface happens to fit it. Otherwise the tolerance follows what the light field leaves.
+    const tol = spread > 60 ? 0 : Math.min(80, Math.max(24, noise * 1.6 + 14))
     // Which pixels are background-coloured (squared distance, one tight pass), then the flood over them.
     const near = new Uint8Array(n)
     const tol2 = tol * tol
     for (let p = 0, i = 0; p < n; p++, i += 4) {
-      const dr = data[i]! - r0
-      const dg = data[i + 1]! - g0
-      const db = data[i + 2]! - b0
+      const dr = data[i]! - field[p * 3]!
+      const dg = data[i + 1]! - field[p * 3 + 1]!
+      const db = data[i + 2]! - field[p * 3 + 2]!
       if (dr * dr + dg * dg + db * db <= tol2) near[p] = 1
     }
     const bg = new Uint8Array(n)

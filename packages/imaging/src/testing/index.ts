@@ -1,4 +1,6 @@
 /** Test doubles for other packages' tests: fake DashScope and Stability servers on 127.0.0.1. */
-export { startFakeDashScope, type FakeDashScope, type FakeDashScopeOptions, type FakeTask } from './fake-dashscope'
+export { startFakeDashScope, DOCUMENTED_LIMITS, TASK_QUERY_QPS, type FakeDashScope, type FakeDashScopeOptions, type FakeTask, type FakeTaskStatus, type FakeModel, type FakeLimit } from './fake-dashscope'
+export { inspectImage, sniffFormat, type InspectedImage, type SniffedFormat } from './inspect-image'
 export { startFakeStability, type FakeStability, type FakeStabilityOptions } from './fake-stability'
 export type { FakeFault, RecordedRequest } from './fake-server'
+export { startImageHost, renderTestImage, type ImageHost } from './image-host'

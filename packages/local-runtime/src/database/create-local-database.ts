@@ -3,7 +3,7 @@
  * code uses with `@cloudbase/node-sdk`) wired to an SQLite-backed engine.
  */
 import { systemClock, type Clock, type Database, type IndexSpec } from '@aiphoto/runtime'
-import { Engine } from './engine'
+import { Engine, type ObservedQuery } from './engine'
 import type { QueryTrace } from './finder'
 import { loadIndexFile } from './index-file'
 import { createDbFor, type RequestInterceptor } from './requester'
@@ -36,6 +36,10 @@ export interface LocalDatabase {
   setInstrument(on: boolean): void
   /** What the last `get()` did: SQL, whether it was pushed down, rows read/examined/returned. */
   lastQuery(): QueryTrace | null
+  /** Calls `fn` with every query-based request (get/count/where().update/remove), or stops with null. */
+  setQueryListener(fn: ((q: ObservedQuery) => void) | null): void
+  /** The indexes this database was created with (the index file's, by default). */
+  declaredIndexes(): IndexSpec[]
   /** `EXPLAIN QUERY PLAN` of the last `get()`. */
   explainLastQuery(): string[]
   /** Collections that currently exist. */
@@ -82,6 +86,8 @@ export function createLocalDatabase(options: LocalDatabaseOptions): LocalDatabas
     setPushdown: (on) => engine.setPushdown(on),
     setInstrument: (on) => engine.setInstrument(on),
     lastQuery: () => engine.lastTrace,
+    setQueryListener: (fn) => void (engine.queryListener = fn),
+    declaredIndexes: () => indexes,
     explainLastQuery: () => {
       const t = engine.lastTrace
       if (!t) return []

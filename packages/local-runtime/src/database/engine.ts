@@ -41,6 +41,14 @@ export interface EngineOptions {
 }
 
 type Params = Record<string, unknown>
+
+/** A query the engine ran, as decoded from the request. */
+export interface ObservedQuery {
+  action: string
+  collection: string
+  query: Record<string, unknown> | null
+  order: Array<[string, 1 | -1]>
+}
 type Response = Record<string, unknown>
 
 /** How a write reaches storage: straight to SQLite, or into a transaction's overlay. */
@@ -53,6 +61,8 @@ interface WriteView {
 export class Engine {
   readonly tx: TransactionManager
   lastTrace: QueryTrace | null = null
+  /** Sees every query-based request (not doc(id) ones): index-coverage tests collect them. */
+  queryListener: ((q: ObservedQuery) => void) | null = null
   private requestSeq = 0
 
   constructor(
@@ -95,13 +105,13 @@ export class Engine {
       case 'database.calculateDocument':
         return { requestId, data: this.calculate(p) }
       case 'database.insertDocument':
-        return { requestId, data: this.withTx(p, (tx) => this.insertDocument(p, tx)) }
+        return { requestId, data: await this.waitForLocks(() => this.withTx(p, (tx) => this.insertDocument(p, tx))) }
       case 'database.modifyDocument':
-        return { requestId, data: this.withTx(p, (tx) => this.modifyDocument(p, tx)) }
+        return { requestId, data: await this.waitForLocks(() => this.withTx(p, (tx) => this.modifyDocument(p, tx))) }
       case 'database.modifyAndReturnDoc':
-        return { requestId, data: this.withTx(p, (tx) => this.modifyAndReturn(p, tx)) }
+        return { requestId, data: await this.waitForLocks(() => this.withTx(p, (tx) => this.modifyAndReturn(p, tx))) }
       case 'database.removeDocument':
-        return { requestId, data: this.withTx(p, (tx) => this.removeDocument(p, tx)) }
+        return { requestId, data: await this.waitForLocks(() => this.withTx(p, (tx) => this.removeDocument(p, tx))) }
       case 'database.addCollection':
         this.addCollection(p)
         return { requestId }
@@ -109,6 +119,22 @@ export class Engine {
         return { requestId, data: this.aggregate(p) }
       default:
         throw invalidParam(`action '${action}' is not supported by the local database emulator`)
+    }
+  }
+
+  /**
+   * A write outside any transaction that reaches a document an open transaction has written waits until that
+   * transaction ends, then runs again from the start (its SQLite transaction rolled back, so nothing was half
+   * done). Bounded: every transaction ends by commit, abort or `transactionTimeoutMs`.
+   */
+  private async waitForLocks<T>(run: () => T): Promise<T> {
+    for (;;) {
+      try {
+        return run()
+      } catch (err) {
+        if (!(err instanceof HeldByTransaction)) throw err
+        await err.tx.ended
+      }
     }
   }
 
@@ -169,6 +195,7 @@ export class Engine {
     if (!this.ensureCollection(collection, false)) return { list: [] }
     const query = this.parseQuery(p.query)
     const order = this.parseOrder(p.order)
+    this.queryListener?.({ action: 'get', collection, query, order })
     const limit = clampLimit(p.limit)
     const skip = p.offset === undefined ? 0 : nonNegativeInt(p.offset, 'offset')
     const rows = findRows(
@@ -185,7 +212,9 @@ export class Engine {
   private calculate(p: Params): { total: number } {
     const collection = this.collection(p)
     if (!this.ensureCollection(collection, false)) return { total: 0 }
-    return { total: countRows(this.store, collection, this.parseQuery(p.query), this.opts.pushdown) }
+    const query = this.parseQuery(p.query)
+    this.queryListener?.({ action: 'count', collection, query, order: [] })
+    return { total: countRows(this.store, collection, query, this.opts.pushdown) }
   }
 
   private aggregate(p: Params): { list: string[] } {
@@ -267,6 +296,7 @@ export class Engine {
     if (!merge) throw invalidParam('replacing documents needs a document id')
     if (!this.ensureCollection(collection, false)) return { updated: 0 }
     const query = this.parseQuery(p.query)
+    this.queryListener?.({ action: 'update', collection, query, order: [] })
     const rows = findRows(this.store, collection, query, {
       order: [],
       skip: 0,
@@ -291,7 +321,9 @@ export class Engine {
     const data = decodeWire(requireString(p.data, 'data'), this.opts.clock)
     validateUpdate(data)
     if (!this.ensureCollection(collection, false)) return { updated: 0, doc: null }
-    const rows = findRows(this.store, collection, this.parseQuery(p.query), {
+    const query = this.parseQuery(p.query)
+    this.queryListener?.({ action: 'updateAndReturn', collection, query, order: [] })
+    const rows = findRows(this.store, collection, query, {
       order: [],
       skip: 0,
       limit: 1,
@@ -315,7 +347,9 @@ export class Engine {
       return { deleted: 1 }
     }
     if (!this.ensureCollection(collection, false)) return { deleted: 0 }
-    const rows = findRows(this.store, collection, this.parseQuery(p.query), {
+    const query = this.parseQuery(p.query)
+    this.queryListener?.({ action: 'remove', collection, query, order: [] })
+    const rows = findRows(this.store, collection, query, {
       order: [],
       skip: 0,
       limit: p.multi === false ? 1 : Infinity,
@@ -328,9 +362,14 @@ export class Engine {
   // ---- storage views ---------------------------------------------------------------------------------
 
   private directView(): WriteView {
+    const unlocked = (collection: string, k: string) => {
+      const holder = this.tx.holding(txKey(collection, k))
+      if (holder) throw new HeldByTransaction(holder)
+    }
     return {
       read: (collection, k) => this.readCommitted(collection, k),
       put: (collection, k, doc, existed) => {
+        unlocked(collection, k)
         const text = this.encodeForStorage(doc)
         this.store.noteShape(collection, doc)
         try {
@@ -340,7 +379,10 @@ export class Engine {
           throw this.translateSqliteError(err, collection, doc)
         }
       },
-      del: (collection, k) => this.store.delete(collection, k),
+      del: (collection, k) => {
+        unlocked(collection, k)
+        this.store.delete(collection, k)
+      },
     }
   }
 
@@ -353,16 +395,27 @@ export class Engine {
       if (!tx.seen.has(key)) tx.seen.set(key, { collection, k, ver: row ? row.ver : null })
       return row ? decodeStored(row.doc) : null
     }
+    // MongoDB: "If a transaction is in progress and a write outside the transaction modifies a document that an
+    // operation in the transaction later tries to modify, the transaction aborts because of a write conflict."
+    // (https://www.mongodb.com/docs/manual/core/transactions-production-consideration/#in-progress-transactions-and-write-conflicts)
+    // Detected when writing, as there; runTransaction then retries the callback.
+    const unchanged = (collection: string, k: string) => {
+      const seen = tx.seen.get(txKey(collection, k))
+      const now = this.store.hasCollection(collection) ? (this.store.get(collection, k)?.ver ?? null) : null
+      if (seen && seen.ver !== now) throw transactionConflict(`${collection} document changed outside the transaction since it read it`)
+    }
     return {
       read,
       put: (collection, k, doc) => {
         read(collection, k)
+        unchanged(collection, k)
         const text = this.encodeForStorage(doc)
         this.assertUniqueInTx(tx, collection, k, doc)
         tx.writes.set(txKey(collection, k), { collection, k, doc, text })
       },
       del: (collection, k) => {
         read(collection, k)
+        unchanged(collection, k)
         tx.writes.set(txKey(collection, k), { collection, k, doc: null, text: null })
       },
     }
@@ -469,6 +522,13 @@ export class Engine {
 
   private docKey(p: Params): string {
     return keyOf(this.docId(p))
+  }
+}
+
+/** Thrown by a plain write that reached a document an open transaction holds; the request waits and reruns. */
+class HeldByTransaction extends Error {
+  constructor(readonly tx: TxState) {
+    super('document held by an open transaction')
   }
 }
 

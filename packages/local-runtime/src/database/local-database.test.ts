@@ -119,33 +119,88 @@ describe('transactions', () => {
     expect(200 / (elapsed / 1000)).toBeGreaterThan(500)
   })
 
-  it('retries the function when a write outside the transaction conflicts with it', async () => {
+  it('a write outside the transaction to a document it read makes its write conflict, and the function is retried', async () => {
     const { db } = open({ file: ':memory:', indexes: [] })
     const _ = db.command
     await db.collection('c').doc('d').set({ n: 0 })
+    let signalRead!: () => void
+    const read = new Promise<void>((resolve) => (signalRead = resolve))
+    // Registered here, so the write runs in the test's async context, not in the callback's.
+    const outside = read.then(() => db.collection('c').doc('d').update({ n: _.inc(100) }))
     let attempts = 0
     await db.runTransaction(async (t: any) => {
       attempts++
       const cur = await t.collection('c').doc('d').get()
-      if (attempts === 1) await db.collection('c').doc('d').update({ n: _.inc(100) }) // outside the transaction
+      if (attempts === 1) {
+        signalRead()
+        await outside
+      }
       await t.collection('c').doc('d').update({ n: cur.data.n + 1 })
     })
     expect(attempts).toBe(2)
     expect((await db.collection('c').doc('d').get()).data[0].n).toBe(101)
   })
 
-  it('a conflicting manual transaction fails commit with DATABASE_TRANSACTION_CONFLICT and writes nothing', async () => {
+  it('a manual transaction whose document changed outside after it read it fails at the write and writes nothing', async () => {
     const { db } = open({ file: ':memory:', indexes: [] })
     await db.collection('c').doc('d').set({ n: 0 })
     const t = await db.startTransaction()
-    await t.collection('c').doc('d').update({ n: 1 })
+    await t.collection('c').doc('d').get()
     await db.collection('c').doc('d').update({ n: 7 })
-    const err = (await t.commit().catch((e: unknown) => e)) as { code: string }
+    const err = (await t.collection('c').doc('d').update({ n: 1 }).catch((e: unknown) => e)) as { code: string }
     expect(err.code).toBe('DATABASE_TRANSACTION_CONFLICT')
+    expect(((await t.commit().catch((e: unknown) => e)) as { code: string }).code).toBe('DATABASE_TRANSACTION_FAIL')
     expect((await db.collection('c').doc('d').get()).data[0].n).toBe(7)
     // The lock was released: the next transaction runs.
     await db.runTransaction(async (t2: any) => t2.collection('c').doc('d').update({ n: 8 }))
     expect((await db.collection('c').doc('d').get()).data[0].n).toBe(8)
+  })
+
+  it('a write outside a transaction to a document the transaction wrote waits until it ends, then applies', async () => {
+    const { db } = open({ file: ':memory:', indexes: [] })
+    const _ = db.command
+    await db.collection('c').doc('d').set({ n: 0 })
+    await db.collection('c').add({ _id: 'e', n: 0 })
+    const t = await db.startTransaction()
+    await t.collection('c').doc('d').update({ n: 1 })
+    await t.collection('c').doc('e').remove()
+    let settled = false
+    const plain = db.collection('c').doc('d').update({ n: _.inc(10) }).finally(() => (settled = true))
+    const plainWhere = db.collection('c').where({ n: _.gte(0) }).update({ seen: true })
+    // Other requests complete meanwhile; the plain write still waits for the transaction.
+    expect((await db.collection('c').doc('d').get()).data[0].n).toBe(0)
+    expect(settled).toBe(false)
+    await t.commit()
+    expect((await plain).updated).toBe(1)
+    expect((await plainWhere).updated).toBe(1) // 'e' was removed by the transaction before the update could reach it
+    expect((await db.collection('c').get()).data).toEqual([{ _id: 'd', n: 11, seen: true }])
+  })
+
+  it('a non-transactional write or count issued inside a runTransaction callback is refused and nothing is written', async () => {
+    const { db } = open({ file: ':memory:', indexes: [] })
+    await db.collection('c').add({ _id: 'a', n: 0, k: 'x' })
+    const attempts: Array<(t: any) => Promise<unknown>> = [
+      // The SDK sends these three without the transaction id even on the transaction's collection.
+      (t) => t.collection('c').where({ k: 'x' }).update({ n: 1 }),
+      (t) => t.collection('c').where({ k: 'x' }).remove(),
+      (t) => t.collection('c').where({ k: 'x' }).count(),
+      // And plain writes through the database inside the callback are not part of the transaction either.
+      () => db.collection('c').doc('a').update({ n: 2 }),
+      () => db.collection('c').add({ _id: 'b' }),
+    ]
+    for (const attempt of attempts) {
+      const err = (await db
+        .runTransaction(async (t: any) => {
+          await t.collection('c').doc('a').update({ n: 5 })
+          await attempt(t)
+        })
+        .catch((e: unknown) => e)) as { code?: string; message?: string }
+      expect(err.code).toBe('INVALID_PARAM')
+      expect(err.message).toMatch(/inside a runTransaction callback/)
+    }
+    expect((await db.collection('c').get()).data).toEqual([{ _id: 'a', n: 0, k: 'x' }])
+    // Outside a callback the same requests are fine.
+    expect((await db.collection('c').where({ k: 'x' }).count()).total).toBe(1)
   })
 
   it('an abandoned transaction expires and stops blocking others', async () => {
@@ -156,6 +211,26 @@ describe('transactions', () => {
     expect((await db.collection('c').doc('d').get()).data).toEqual([])
     const err = (await t.commit().catch((e: unknown) => e)) as { code: string }
     expect(err.code).toBe('DATABASE_TRANSACTION_FAIL')
+  })
+})
+
+describe('update paths', () => {
+  it('a where().update() that fails on one matching document changes none of them (all or nothing)', async () => {
+    const { db } = open({ file: ':memory:', indexes: [] })
+    // Inserted in this order, so the document that can take the update comes first.
+    await db.collection('c').add([
+      { _id: 'ok1', g: 1, o: { a: 1 } },
+      { _id: 'ok2', g: 1 },
+      { _id: 'bad', g: 1, o: null },
+    ])
+    const err = (await db.collection('c').where({ g: 1 }).update({ v: 2, o: { b: 2 } }).catch((e: unknown) => e)) as { code?: string; message?: string }
+    expect(err.code).toBe('DATABASE_REQUEST_FAILED')
+    expect(err.message).toBe("Cannot create field 'b' in element {o: null}")
+    expect((await db.collection('c').get()).data).toEqual([
+      { _id: 'ok1', g: 1, o: { a: 1 } },
+      { _id: 'ok2', g: 1 },
+      { _id: 'bad', g: 1, o: null },
+    ])
   })
 })
 
@@ -206,13 +281,14 @@ describe('file databases', () => {
 })
 
 describe('push-down uses the declared indexes', () => {
-  it('the listWorks page query seeks the user_created index and examines about a page of rows', async () => {
+  it('the listWorks page query seeks the user_live_created index and examines about a page of rows', async () => {
     const { db, setInstrument, lastQuery, explainLastQuery } = open({ file: ':memory:' })
     const _ = db.command
     const docs = Array.from({ length: 300 }, (_v, i) => ({
       _id: `w${String(i).padStart(4, '0')}`,
       user_openid: `u${i % 3}`,
       type: i % 2 ? 'photography' : 'fitting',
+      deleted: i % 7 === 0,
       created_at: new Date(1_700_000_000_000 + i * 1000),
     }))
     for (let i = 0; i < docs.length; i += 100) await db.collection('works').add(docs.slice(i, i + 100))
@@ -220,15 +296,15 @@ describe('push-down uses the declared indexes', () => {
     const cursor = docs[150]!
     const page = await db
       .collection('works')
-      .where(_.and([{ user_openid: 'u0' }, _.or([{ created_at: _.lt(cursor.created_at) }, { created_at: cursor.created_at, _id: _.lt(cursor._id) }])]))
+      .where(_.and([{ user_openid: 'u0', deleted: false }, _.or([{ created_at: _.lt(cursor.created_at) }, { created_at: cursor.created_at, _id: _.lt(cursor._id) }])]))
       .orderBy('created_at', 'desc')
       .orderBy('_id', 'desc')
       .limit(12)
       .get()
     expect(page.data.map((d: { _id: string }) => d._id)).toEqual(
-      docs.filter((d) => d.user_openid === 'u0' && d.created_at < cursor.created_at).reverse().slice(0, 12).map((d) => d._id),
+      docs.filter((d) => d.user_openid === 'u0' && !d.deleted && d.created_at < cursor.created_at).reverse().slice(0, 12).map((d) => d._id),
     )
-    expect(explainLastQuery().join('\n')).toMatch(/USING INDEX ix_works_user_created/)
+    expect(explainLastQuery().join('\n')).toMatch(/USING INDEX ix_works_user_live_created/)
     expect(explainLastQuery().join('\n')).not.toMatch(/TEMP B-TREE/)
     expect(lastQuery()?.rowsExamined).toBeLessThanOrEqual(13)
   })

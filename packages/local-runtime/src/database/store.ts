@@ -98,7 +98,7 @@ export class SqliteStore {
   private writesSinceAnalyze = 0
 
   /**
-   * Refreshes planner statistics. Without them SQLite picked user_created over user_type_created for a typed
+   * Refreshes planner statistics. Without them SQLite picked user_live_created over user_live_type_created for a typed
    * cursor page and examined 3x the rows; sampled (analysis_limit) so it costs milliseconds.
    */
   analyze(): void {

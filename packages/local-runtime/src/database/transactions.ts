@@ -24,6 +24,9 @@ export interface TxState {
   writes: Map<string, TxWrite>
   finished: boolean
   timer: NodeJS.Timeout | null
+  /** Resolves when the transaction commits, aborts or expires (plain writes to documents it holds wait for it). */
+  ended: Promise<void>
+  end: () => void
 }
 
 export const txKey = (collection: string, k: string): string => `${collection}\u0000${k}`
@@ -37,12 +40,16 @@ export class TransactionManager {
 
   async begin(): Promise<TxState> {
     if (this.holder) await new Promise<void>((resolve) => this.waiting.push(resolve))
+    let end!: () => void
+    const ended = new Promise<void>((resolve) => (end = resolve))
     const tx: TxState = {
       id: randomBytes(16).toString('hex'),
       seen: new Map(),
       writes: new Map(),
       finished: false,
       timer: null,
+      ended,
+      end,
     }
     this.holder = tx
     this.open.set(tx.id, tx)
@@ -67,6 +74,7 @@ export class TransactionManager {
     tx.finished = true
     if (tx.timer) clearTimeout(tx.timer)
     this.open.delete(tx.id)
+    tx.end()
     if (this.holder === tx) {
       const next = this.waiting.shift()
       if (next) {
@@ -79,10 +87,21 @@ export class TransactionManager {
     }
   }
 
+  /**
+   * The open transaction that has written (and so holds the lock on) this document, if any. MongoDB: "If a
+   * transaction is in progress and has taken a lock to modify a document, when a write outside the transaction
+   * tries to modify the same document, the write waits until the transaction ends."
+   * (https://www.mongodb.com/docs/manual/core/transactions-production-consideration/#in-progress-transactions-and-write-conflicts)
+   */
+  holding(key: string): TxState | undefined {
+    for (const tx of this.open.values()) if (!tx.finished && tx.writes.has(key)) return tx
+    return undefined
+  }
+
   get active(): number {
     return this.open.size
   }
 }
 
 // Marks the lock as handed to a waiter that has not resumed yet.
-const PENDING: TxState = { id: '', seen: new Map(), writes: new Map(), finished: true, timer: null }
+const PENDING: TxState = { id: '', seen: new Map(), writes: new Map(), finished: true, timer: null, ended: Promise.resolve(), end: () => {} }

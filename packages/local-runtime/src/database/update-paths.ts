@@ -26,47 +26,64 @@ const CREATING = new Set(['$set', '$inc', '$mul', '$min', '$max', '$push', '$add
  */
 export function assertUpdateApplicable(doc: Doc, update: Record<string, Record<string, unknown>>): void {
   for (const [op, fields] of Object.entries(update)) {
-    for (const path of Object.keys(fields)) {
-      const segs = path.split('.')
-      let parent: unknown = doc
-      let parentName = ''
-      let reached = true
-      for (let i = 0; i < segs.length - 1; i++) {
-        const seg = segs[i]!
-        const child = childOf(parent, seg)
-        if (child === NOT_TRAVERSABLE) {
-          // An array reached with a non-numeric part.
-          // mongodb/mongo src/mongo/db/update/path_support.cpp `createPathAt`: PathNotViable
-          // "Cannot create field '<part>' in element {<name>: <value>}".
-          if (CREATING.has(op)) throw writeError(`Cannot create field '${seg}' in element {${parentName}: ${shellValue(parent)}}`)
-          reached = false
-          break
-        }
-        if (child === undefined) {
-          reached = false // the rest of the path is created (creating operators) or the op is a no-op
-          break
-        }
-        if (child === null || typeof child !== 'object' || child instanceof Date || child instanceof RegExp) {
-          // A null or scalar parent cannot hold a field: same rule, same text, e.g.
-          // "Cannot create field 'images' in element {result: null}" (path_support.cpp `createPathAt`, PathNotViable).
-          if (CREATING.has(op)) throw writeError(`Cannot create field '${segs[i + 1]}' in element {${seg}: ${shellValue(child)}}`)
-          reached = false
-          break
-        }
-        parent = child
-        parentName = seg
-      }
-      if (!reached) continue
-      const last = segs[segs.length - 1]!
-      const current = childOf(parent, last)
-      if (current === NOT_TRAVERSABLE) {
-        if (CREATING.has(op)) throw writeError(`Cannot create field '${last}' in element {${parentName}: ${shellValue(parent)}}`)
-        continue
-      }
-      if (current === undefined) continue
-      assertLeaf(op, last, current, doc)
+    for (const [path, arg] of Object.entries(fields)) {
+      assertPath(doc, op, path)
+      // $rename moves an existing value to the target, which is created like a $set
+      // (mongodb/mongo src/mongo/db/update/rename_node.cpp applies a SetElementNode at the destination).
+      if (op === '$rename' && typeof arg === 'string' && valueAt(doc, path) !== undefined) assertPath(doc, '$set', arg)
     }
   }
+}
+
+function valueAt(doc: Doc, path: string): unknown {
+  let cur: unknown = doc
+  for (const seg of path.split('.')) {
+    const next = childOf(cur, seg)
+    if (next === NOT_TRAVERSABLE || next === undefined) return undefined
+    cur = next
+  }
+  return cur
+}
+
+function assertPath(doc: Doc, op: string, path: string): void {
+  const segs = path.split('.')
+  let parent: unknown = doc
+  let parentName = ''
+  let reached = true
+  for (let i = 0; i < segs.length - 1; i++) {
+    const seg = segs[i]!
+    const child = childOf(parent, seg)
+    if (child === NOT_TRAVERSABLE) {
+      // An array reached with a non-numeric part.
+      // mongodb/mongo src/mongo/db/update/path_support.cpp `createPathAt`: PathNotViable
+      // "Cannot create field '<part>' in element {<name>: <value>}".
+      if (CREATING.has(op)) throw writeError(`Cannot create field '${seg}' in element {${parentName}: ${shellValue(parent)}}`)
+      reached = false
+      break
+    }
+    if (child === undefined) {
+      reached = false // the rest of the path is created (creating operators) or the op is a no-op
+      break
+    }
+    if (child === null || typeof child !== 'object' || child instanceof Date || child instanceof RegExp) {
+      // A null or scalar parent cannot hold a field: same rule, same text, e.g.
+      // "Cannot create field 'images' in element {result: null}" (path_support.cpp `createPathAt`, PathNotViable).
+      if (CREATING.has(op)) throw writeError(`Cannot create field '${segs[i + 1]}' in element {${seg}: ${shellValue(child)}}`)
+      reached = false
+      break
+    }
+    parent = child
+    parentName = seg
+  }
+  if (!reached) return
+  const last = segs[segs.length - 1]!
+  const current = childOf(parent, last)
+  if (current === NOT_TRAVERSABLE) {
+    if (CREATING.has(op)) throw writeError(`Cannot create field '${last}' in element {${parentName}: ${shellValue(parent)}}`)
+    return
+  }
+  if (current === undefined) return
+  assertLeaf(op, last, current, doc)
 }
 
 function assertLeaf(op: string, field: string, current: unknown, doc: Doc): void {

@@ -86,6 +86,8 @@ export function createFaultInjector(plan: FaultPlan): FaultInjector {
         return res
       }
       await maybeKill(inv, action)
+      const collection = typeof params?.collectionName === 'string' ? params.collectionName : null
+      if ((db.actions && !db.actions.includes(action)) || (db.collections && (!collection || !db.collections.includes(collection)))) return next()
       if (hit(inv, db.latencyRate)) {
         counts.db_latency++
         const [lo, hi] = db.latencyMs ?? [1, 20]
@@ -106,7 +108,14 @@ export function createFaultInjector(plan: FaultPlan): FaultInjector {
       const res = await next()
       if (action === 'database.startTransaction') {
         const id = (res as { transactionId?: unknown } | null)?.transactionId
-        if (typeof id === 'string') inv.openTx.add(id)
+        if (typeof id === 'string') {
+          // The instance died while this begin waited for the lock: nobody will ever end it but the platform.
+          if (inv.killedAt) {
+            await direct('database.abortTransaction', { transactionId: id }).catch(() => {})
+            throw new InstanceKilledError(inv.killedAt)
+          }
+          inv.openTx.add(id)
+        }
       }
       if (action === 'database.commitTransaction' && txId) inv.openTx.delete(txId)
       // Inside a transaction a write only reaches its overlay (the rollback undoes it): only a commit, or a write
@@ -169,6 +178,7 @@ export function createFaultInjector(plan: FaultPlan): FaultInjector {
   }
 
   async function maybeKill(inv: Invocation, at: string): Promise<void> {
+    if (plan.killAt && !plan.killAt.some((p) => at.startsWith(p))) return
     if (!hit(inv, plan.killRate)) return
     counts.kill++
     inv.killedAt = at
@@ -182,6 +192,7 @@ export function createFaultInjector(plan: FaultPlan): FaultInjector {
     const inv = active()
     if (!inv) return
     const s = plan.storage ?? {}
+    if (s.methods && !s.methods.some((m) => at.startsWith(`storage.${m}`))) return
     if (!afterApply) {
       await maybeKill(inv, at)
       if (hit(inv, s.errorRate)) {

@@ -16,12 +16,23 @@ export interface FaultPlan {
     /** Share of requests delayed, and the delay range in real milliseconds. */
     latencyRate?: number
     latencyMs?: [number, number]
+    /** Only requests of these actions (e.g. `database.modifyDocument`) may fail; default all. */
+    actions?: string[]
+    /** Only requests on these collections may fail (transaction begin/commit name none); default all. */
+    collections?: string[]
   }
-  storage?: { errorRate?: number; timeoutRate?: number }
+  storage?: {
+    errorRate?: number
+    timeoutRate?: number
+    /** Only these methods (`upload`, `download`, `getTempUrls`, `delete`, `stat`) may fail; default all. */
+    methods?: string[]
+  }
   /** Image providers (submit/poll/fetchImage) and the payment provider (create/query/close). */
   provider?: { errorRate?: number; timeoutRate?: number }
   /** Chance, before each I/O call of an invocation, that the instance dies there: this call and every later one fail. */
   killRate?: number
+  /** Only I/O points starting with one of these (e.g. `provider.`, `database.commitTransaction`) may kill; default all. */
+  killAt?: string[]
 }
 
 /** Parses `AIPHOTO_FAULTS` (JSON of a FaultPlan), e.g. `{"seed":1,"db":{"errorRate":0.02}}`; absent → null. */

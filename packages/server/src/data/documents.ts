@@ -122,6 +122,11 @@ export interface WorkDoc {
   deleted_at?: Date | null
   /** Files of a deleted work still to remove (retention sweep) — empty once removed. */
   files_to_remove?: string[]
+  /**
+   * True while `files_to_remove` is non-empty: the retention sweep (every minute) finds these works through the
+   * `files_pending` index instead of scanning every deleted work ever.
+   */
+  files_pending?: boolean
 }
 
 export interface WorkParameters {
@@ -153,6 +158,10 @@ export interface TaskDoc {
   provider_task_id: string | null
   /** When the current provider job was submitted (poll timeout). */
   submitted_at: Date | null
+  /** The provider concurrency slot (`provider_slots`) the running provider job holds. */
+  provider_slot?: string | null
+  /** Inputs staged for the running provider job (normalised copies, cut-outs), deleted when it ends. */
+  staged_files?: string[]
   progress: number
   request_id: string | null
   work_id: string
@@ -183,6 +192,8 @@ export interface ApiConfigDoc {
   open_until: Date | null
   /** How often the worker polls an asynchronous job of this provider. */
   poll_interval_ms?: number
+  /** Account limits (queue/provider-limits.ts); unset fields fall back to the provider's documented limits. */
+  limits?: { max_concurrent?: number | null; submits_per_second?: number | null }
   created_at: Date
   updated_at: Date
 }

@@ -5,8 +5,17 @@
  */
 import { isCollectionNotExistError, type Database } from '@aiphoto/runtime'
 
-/** A transaction handle (`db.runTransaction(fn)`'s argument) or the database itself: both have `collection()`. */
-export type DbScope = Pick<Database, 'collection'>
+/**
+ * What code that may run inside a transaction uses: `collection(name).doc(id)` and `.add()`, nothing else.
+ * `@cloudbase/database` 1.4.3 sends the transaction id only with doc() operations and add()
+ * (`document.js`, `collection.js`); `where().update/remove` and `count()` on a transaction's collection carry no
+ * transaction id (`query.js`), so inside a callback they would silently run outside it, and `where().get()` is
+ * refused by CloudBase. Typing the callback's handle this way makes such a call a compile error. The database
+ * itself also fits this type, so helpers such as `getDoc` take either.
+ */
+export interface DbScope {
+  collection(name: string): Pick<ReturnType<Database['collection']>, 'doc' | 'add'>
+}
 
 export class DatabaseError extends Error {
   readonly code: string

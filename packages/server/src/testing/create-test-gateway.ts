@@ -8,7 +8,10 @@
  * const user = await alice.ok('user/getUserInfo')         // data, or throws TestCallError with .code
  */
 import type { ActionInput, ActionOutput, ActionUrl, Envelope, ErrorCode } from '@aiphoto/contract'
-import { contextFor, createLocalRuntime, manualClock, type FaultInjector, type LocalRuntime, type ManualClock } from '@aiphoto/local-runtime'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { readFile } from 'node:fs/promises'
+import { contextFor, createLocalRuntime, isValidCloudPath, manualClock, verifyFileUrl, type FaultInjector, type LocalRuntime, type ManualClock } from '@aiphoto/local-runtime'
 import { memoryLogger, type Caller, type ProviderFactory, type RuntimeConfig } from '@aiphoto/runtime'
 import { createAppGateway } from '../index'
 import type { GatewayMain } from '../gateway/create-gateway'
@@ -69,7 +72,26 @@ export interface TestGatewayOptions {
 export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
   const clock = opts.clock ?? manualClock()
   const logger = memoryLogger()
+  // Signed storage URLs are served for real (like local-cloud's /files/), so fake remote providers download
+  // the inputs they are handed, as the real services do.
+  let served: LocalRuntime | null = null
+  const files: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      const cloudPath = decodeURIComponent(url.pathname.replace(/^\/files\//, ''))
+      const rt = served
+      if (!rt || !url.pathname.startsWith('/files/') || !isValidCloudPath(cloudPath) || !verifyFileUrl(rt.config.secretKey, cloudPath, url.searchParams.get('exp'), url.searchParams.get('sig'), rt.clock.now())) {
+        res.writeHead(403).end()
+        return
+      }
+      const bytes = await readFile(rt.storage.resolvePath(cloudPath)).catch(() => null)
+      if (!bytes) return void res.writeHead(404).end()
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length }).end(bytes)
+    })()
+  })
+  await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve))
   const rt = createLocalRuntime({
+    storageBaseUrl: `http://127.0.0.1:${(files.address() as AddressInfo).port}`,
     dataDir: ':memory:',
     clock,
     logger,
@@ -78,6 +100,7 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     config: { adminOpenids: opts.admins ?? ['openid-admin'], ...opts.config },
     ...(opts.faults ? { faults: opts.faults } : {}),
   })
+  served = rt
   const gateway = createAppGateway(rt)
   // Verdicts are pushed by this harness (below) unless the environment asks for timed delivery.
   if (opts.env?.AIPHOTO_LOCAL_MODERATION_DELAY_MS === undefined) rt.mediaCheck.delayMs = null
@@ -113,6 +136,10 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     anonymous: client({ kind: 'anonymous' }),
     flushMediaChecks: () => rt.mediaCheck.flush(),
     raw: (event, caller) => main(event, caller ? contextFor(caller) : {}),
-    close: () => rt.close(),
+    close: async () => {
+      files.closeAllConnections()
+      await new Promise<void>((resolve) => files.close(() => resolve()))
+      await rt.close()
+    },
   }
 }

@@ -13,6 +13,7 @@ import { lastPackage, rememberPackage, savePendingOrder, takePendingOrder } from
 import { canPurchase } from '../../services/platform'
 import './index.css'
 import { pressState } from '../../components/press-state'
+import { pressable } from '../../components/pressable'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -161,7 +162,7 @@ function Shop() {
           {packages === null
             ? [0, 1, 2, 3].map((i) => <Skeleton key={i} className='pkg' height={220} radius={20} />)
             : packages.map((p) => (
-                <View key={p.id} className={`pkg ${p.id === selected ? 'pkg-on' : ''}`} onClick={() => {
+                <View key={p.id} className={`pkg ${p.id === selected ? 'pkg-on' : ''}`} {...pressable(`${p.credits} 积分 ¥${formatFen(p.price_fen)}`)} onClick={() => {
                     setSelected(p.id)
                     rememberPackage(p.id)
                   }}>

@@ -15,6 +15,7 @@ import { CostBar } from '../../components/cost-bar'
 import { Skeleton } from '../../components/skeleton'
 import { useFreshUrls } from '../../hooks/use-fresh'
 import './index.css'
+import { pressable } from '../../components/pressable'
 
 type Ratio = '3:4' | '1:1' | '9:16' | '4:3' | '16:9'
 type Gender = 'female' | 'male'
@@ -112,7 +113,7 @@ export default function Photography() {
           {selectedScene ? <View className='faint'>{selectedScene.name}</View> : null}
         </View>
         {sceneError ? (
-          <View className='inline-error' onClick={() => void loadScenes()}>
+          <View className='inline-error' onClick={() => void loadScenes()} {...pressable()}>
             {sceneError}，点击重试
           </View>
         ) : scenes === null ? (
@@ -125,7 +126,7 @@ export default function Photography() {
           <ScrollView scrollX className='scene-scroll' enhanced showScrollbar={false}>
             <View className='row scene-row'>
               {scenes.map((s) => (
-                <View key={s._id} className={`scene-pick ${s._id === sceneId ? 'scene-pick-on' : ''}`} onClick={() => setSceneId(s._id)}>
+                <View key={s._id} className={`scene-pick ${s._id === sceneId ? 'scene-pick-on' : ''}`} onClick={() => setSceneId(s._id)} {...pressable(`场景 ${s.name}`)}>
                   {s.thumbnail_url ? (
                     <Image className='scene-pick-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad onError={onImageError} />
                   ) : (

@@ -12,6 +12,7 @@ import { Tabs } from '../../components/tabs'
 import { goGetCredits } from '../../services/platform'
 import { useFreshUrls } from '../../hooks/use-fresh'
 import './index.css'
+import { pressable } from '../../components/pressable'
 
 type Category = Scene['category'] | 'all'
 const CATEGORIES: ReadonlyArray<{ key: Category; label: string }> = [
@@ -76,12 +77,12 @@ export default function Home() {
           <CreditsChip credits={profile?.credits} onClick={goGetCredits} />
         </View>
         <View className='home-entries'>
-          <View className='entry entry-photo' onClick={() => goPhotography()}>
+          <View className='entry entry-photo' onClick={() => goPhotography()} {...pressable('服装摄影：开始拍摄')}>
             <View className='entry-name'>服装摄影</View>
             <View className='entry-desc'>平铺图秒变模特图</View>
             <View className='entry-go'>开始拍摄 →</View>
           </View>
-          <View className='entry entry-fit' onClick={() => Taro.navigateTo({ url: '/package-create/fitting/index' })}>
+          <View className='entry entry-fit' onClick={() => Taro.navigateTo({ url: '/package-create/fitting/index' })} {...pressable('虚拟试衣：立即试穿')}>
             <View className='entry-name'>虚拟试衣</View>
             <View className='entry-desc'>人像一键换装</View>
             <View className='entry-go'>立即试穿 →</View>
@@ -109,7 +110,7 @@ export default function Home() {
       ) : (
         <View className='scene-grid'>
           {shown.map((s) => (
-            <View key={s._id} className='scene-card' onClick={() => goPhotography(s._id)}>
+            <View key={s._id} className='scene-card' onClick={() => goPhotography(s._id)} {...pressable(`场景 ${s.name}`)}>
               {s.thumbnail_url ? (
                 <Image className='scene-img' src={s.thumbnail_url} mode='aspectFill' lazyLoad onError={onImageError} />
               ) : (

@@ -8,6 +8,7 @@ import { canPurchase } from '../../services/platform'
 import { toastError, toastSuccess } from '../../services/ui'
 import { Skeleton } from '../../components/skeleton'
 import './index.css'
+import { pressable } from '../../components/pressable'
 import { pressState } from '../../components/press-state'
 
 function today(): string {
@@ -188,16 +189,16 @@ export default function Mine() {
 
       <View className='section card menu'>
         {purchase ? (
-          <View className='menu-item row between' onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })}>
+          <View className='menu-item row between' {...pressable()} onClick={() => Taro.navigateTo({ url: '/package-account/recharge/index' })}>
             <View>积分充值</View>
             <View className='faint'>›</View>
           </View>
         ) : null}
-        <View className='menu-item row between' onClick={() => Taro.navigateTo({ url: `/package-account/records/index${purchase ? '' : '?tab=consume'}` })}>
+        <View className='menu-item row between' {...pressable()} onClick={() => Taro.navigateTo({ url: `/package-account/records/index${purchase ? '' : '?tab=consume'}` })}>
           <View>{purchase ? '充值与消费记录' : '积分明细'}</View>
           <View className='faint'>›</View>
         </View>
-        <View className='menu-item row between' onClick={() => Taro.switchTab({ url: '/pages/works/index' })}>
+        <View className='menu-item row between' {...pressable()} onClick={() => Taro.switchTab({ url: '/pages/works/index' })}>
           <View>我的作品</View>
           <View className='faint'>›</View>
         </View>

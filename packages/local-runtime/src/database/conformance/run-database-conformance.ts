@@ -193,6 +193,17 @@ export function runDatabaseConformance(label: string, makeTarget: () => Promise<
         expect((await coll().doc(id('pnv-conf')).get()).data[0]).toEqual({ _id: id('pnv-conf'), run, a: { b: 1 }, n: 1 })
       })
 
+      test('$rename onto a path through a scalar fails; where().updateAndReturn() through null fails and changes nothing', async () => {
+        const _ = db.command
+        await coll().add({ _id: id('pnv-ren'), run, rtag: id('pnv-ren'), src: 1, s: 'x', o: null })
+        await expectWriteError(coll().doc(id('pnv-ren')).update({ src: _.rename('s.moved') }), /Cannot create field 'moved' in element \{s: "x"\}/)
+        await expectWriteError(
+          (coll().where({ rtag: id('pnv-ren') }) as unknown as { updateAndReturn(d: object): Promise<unknown> }).updateAndReturn({ o: { a: 1 } }),
+          /Cannot create field 'a' in element \{o: null\}/,
+        )
+        expect((await coll().doc(id('pnv-ren')).get()).data[0]).toEqual({ _id: id('pnv-ren'), run, rtag: id('pnv-ren'), src: 1, s: 'x', o: null })
+      })
+
       test('$unset, $pull and $pop on a path through a scalar are no-ops', async () => {
         const _ = db.command
         await coll().add({ _id: id('pnv-noop'), run, s: 'x', v: 1 })
@@ -395,6 +406,41 @@ export function runDatabaseConformance(label: string, makeTarget: () => Promise<
           .catch((e: unknown) => e)
         expect(err).toBeInstanceOf(Error)
         expect(typeof (err as { code?: unknown }).code).toBe('string')
+      })
+
+      test('a write outside a transaction to a document the transaction wrote waits until it commits', async () => {
+        const _ = db.command
+        await coll().add({ _id: id('lock'), run, n: 0 })
+        const t = await db.startTransaction()
+        await t.collection('conformance_docs').doc(id('lock')).update({ n: 1 })
+        let settled = false
+        const plain = coll().doc(id('lock')).update({ n: _.inc(10) }).finally(() => (settled = true))
+        expect((await coll().doc(id('lock')).get()).data[0].n).toBe(0)
+        expect(settled).toBe(false)
+        await t.commit()
+        expect((await plain).updated).toBe(1)
+        expect((await coll().doc(id('lock')).get()).data[0].n).toBe(11)
+      })
+
+      test('a transaction that writes a document changed outside since it read it fails with a conflict', async () => {
+        await coll().add({ _id: id('wc'), run, n: 0 })
+        const t = await db.startTransaction()
+        await t.collection('conformance_docs').doc(id('wc')).get()
+        await coll().doc(id('wc')).update({ n: 7 })
+        const err = (await t.collection('conformance_docs').doc(id('wc')).update({ n: 1 }).catch((e: unknown) => e)) as { code?: string }
+        expect(err.code).toBe('DATABASE_TRANSACTION_CONFLICT')
+        await t.rollback().catch(() => undefined)
+        expect((await coll().doc(id('wc')).get()).data[0].n).toBe(7)
+      })
+
+      test("where().update() on a transaction's collection is not part of the transaction", async () => {
+        // @cloudbase/database 1.4.3 query.js `update` sends no transactionId, so CloudBase applies it at once and a
+        // rollback does not undo it.
+        await coll().add({ _id: id('leak'), run, ltag: id('leak'), n: 0 })
+        const t = await db.startTransaction()
+        await t.collection('conformance_docs').where({ ltag: id('leak') }).update({ n: 1 })
+        await t.rollback()
+        expect((await coll().doc(id('leak')).get()).data[0].n).toBe(1)
       })
 
       test('concurrent debit transactions on one account are all applied exactly once', async () => {

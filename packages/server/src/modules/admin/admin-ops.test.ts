@@ -136,7 +136,7 @@ describe('admin operations', () => {
     const work = await alice.ok('api/getWorkDetail', { work_id: task.work_id })
     expect(work.images).toHaveLength(2)
     // A delete whose file removal failed leaves the files listed for retention.
-    await gw.rt.db.collection('works').doc(task.work_id).update({ deleted: true, files_to_remove: work.images })
+    await gw.rt.db.collection('works').doc(task.work_id).update({ deleted: true, files_to_remove: work.images, files_pending: true })
     await alice.ok('payment/createOrder', { package_id: 'pkg_6' })
     // A task whose worker died: processing, lease long expired.
     const stuck = await pendingTask(gw, 'bob')

@@ -31,6 +31,8 @@ export const adminApiConfigProcedures = defineProcedures({
         is_active: c.is_active,
         failures: c.failures ?? 0,
         open_until: toIsoOrNull(c.open_until),
+        poll_interval_ms: typeof c.poll_interval_ms === 'number' ? c.poll_interval_ms : null,
+        limits: { max_concurrent: c.limits?.max_concurrent ?? null, submits_per_second: c.limits?.submits_per_second ?? null },
       })),
     }
   },
@@ -52,7 +54,8 @@ export const adminApiConfigProcedures = defineProcedures({
       // An edited config starts with a closed circuit: the operator just changed what was failing.
       failures: 0,
       open_until: null,
-      ...(before?.poll_interval_ms !== undefined ? { poll_interval_ms: before.poll_interval_ms } : {}),
+      ...(input.poll_interval_ms !== undefined ? { poll_interval_ms: input.poll_interval_ms } : before?.poll_interval_ms !== undefined ? { poll_interval_ms: before.poll_interval_ms } : {}),
+      ...(input.limits !== undefined ? { limits: { ...before?.limits, ...input.limits } } : before?.limits !== undefined ? { limits: before.limits } : {}),
       created_at: before?.created_at ?? now,
       updated_at: now,
     }

@@ -24,13 +24,14 @@ export async function runRetention(rt: Runtime, now: Date, opts: { limit?: numbe
 
   let filesRemoved = 0
   const works = must(
-    await rt.db.collection('works').where({ deleted: true, 'files_to_remove.0': _.exists(true) }).limit(limit).get(),
+    // Served by the works.files_pending index (database/indexes.json): this runs every minute.
+    await rt.db.collection('works').where({ files_pending: true }).limit(limit).get(),
   ) as { data: WorkDoc[] }
   for (const w of works.data) {
     const files = w.files_to_remove ?? []
     try {
       await rt.storage.delete(files)
-      must(await rt.db.collection('works').where({ _id: w._id, deleted: true }).update({ files_to_remove: [] }))
+      must(await rt.db.collection('works').where({ _id: w._id, files_pending: true }).update({ files_to_remove: [], files_pending: false }))
       filesRemoved += files.length
     } catch (err) {
       rt.logger.warn('retention_delete_failed', { work_id: w._id, error: String((err as Error)?.message ?? err).slice(0, 200) })

@@ -4,6 +4,7 @@
  * lives in the caller's folder, and really has that size and hash (downloaded and hashed here).
  */
 import { createHash } from 'node:crypto'
+import { readImageHeader } from '../../lib/image-header'
 import type { Runtime } from '@aiphoto/runtime'
 import { AppError } from '../../errors'
 import { findOne, getDoc, must } from '../../lib/db'
@@ -25,6 +26,23 @@ export async function resolveAsset(rt: Runtime, openid: string, hash: string, si
   return info && info.ownerOpenid === openid && info.size === size ? asset.file_id : null
 }
 
+/**
+ * The worker can make any JPEG, PNG or WebP acceptable to the providers (orientation, pixels, bytes), but not
+ * enlarge a thumbnail: DashScope try-on and parsing refuse a side under 150 px (aitryon-plus API reference:
+ * "150≤图像边长≤4096"), and the prebuilt sharp that normalises inputs decodes neither HEIC nor BMP. Refused
+ * here, before a generation can be paid for.
+ */
+export const MIN_IMAGE_SIDE = 150
+const USABLE_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp'])
+
+function checkUsableImage(bytes: Buffer): void {
+  const header = readImageHeader(bytes)
+  if (!USABLE_FORMATS.has(header.format) || !header.width || !header.height)
+    throw new AppError('VALIDATION_FAILED', '请上传 JPG、PNG 或 WebP 格式的图片', { field: 'file', reason: 'unsupported_format', format: header.format })
+  if (Math.min(header.width, header.height) < MIN_IMAGE_SIDE)
+    throw new AppError('VALIDATION_FAILED', `图片太小，短边至少 ${MIN_IMAGE_SIDE} 像素`, { field: 'file', reason: 'image_too_small', width: header.width, height: header.height })
+}
+
 export async function registerAsset(rt: Runtime, openid: string, input: { hash: string; size: number; file_id: string }, now: Date): Promise<{ file_id: string; deduplicated: boolean }> {
   const info = await rt.storage.stat(input.file_id)
   // Someone else's file answers exactly like a missing one: no existence oracle.
@@ -33,6 +51,7 @@ export async function registerAsset(rt: Runtime, openid: string, input: { hash: 
   const bytes = await rt.storage.download(input.file_id)
   const actual = createHash('sha256').update(bytes).digest('hex')
   if (actual !== input.hash || bytes.length !== input.size) throw new AppError('VALIDATION_FAILED', '文件校验失败', { field: 'hash' })
+  checkUsableImage(bytes)
 
   const id = assetId(openid, input.hash)
   const existing = await getDoc<AssetDoc>(rt.db, 'assets', id)

@@ -43,7 +43,9 @@ export async function getProgress(rt: Runtime, openid: string, taskId: string, n
 
   const { stage, progress } = stageOf(task)
   const out: Progress = { task_id: task._id, work_id: task.work_id, status: task.status, progress, stage }
-  if (task.status === 'pending') {
+  // Only a task actually waiting in line has a place in it; one waiting out a retry backoff or a provider's
+  // throttling does not, and skipping the count keeps a poll that changes nothing at one billed read.
+  if (task.status === 'pending' && isDue(task, now)) {
     const _ = rt.db.command
     const ahead = must(await rt.db.collection('task_queue').where({ status: 'pending', created_at: _.lt(task.created_at) }).count()) as { total: number }
     out.queue_position = ahead.total

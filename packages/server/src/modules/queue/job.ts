@@ -13,15 +13,22 @@ const ASPECTS: ReadonlySet<string> = new Set(['1:1', '3:4', '4:3', '9:16', '16:9
 
 export class InputMissingError extends Error {}
 
-export async function buildJob(rt: Runtime, task: TaskDoc): Promise<GenerationJob> {
+/** Files a job staged for its provider (see `GenerationJob.stage`): recorded on the task, deleted when the job ends. */
+export interface StagedFiles {
+  fileIds: string[]
+}
+
+export async function buildJob(rt: Runtime, task: TaskDoc, staged: StagedFiles = { fileIds: [] }): Promise<GenerationJob> {
   const p = task.params
   const fileIds = [...p.garment_images, ...(p.person_image ? [p.person_image] : [])]
   let bytes: Buffer[]
   try {
     bytes = await Promise.all(fileIds.map((id) => rt.storage.download(id)))
-  } catch {
-    // The user deleted an input after paying: no provider can help, fail (and refund) at once.
-    throw new InputMissingError('输入图片已不存在')
+  } catch (err) {
+    // The user deleted an input after paying: no provider can help, fail (and refund) at once. Any other storage
+    // failure (a timeout, STORAGE_REQUEST_FAIL) is not the user's doing and is retried like a provider failure.
+    if ((err as { code?: unknown } | null)?.code === 'NOT_FOUND') throw new InputMissingError('输入图片已不存在')
+    throw err
   }
   const urls = await rt.storage.getTempUrls(fileIds, INPUT_URL_TTL_SECONDS)
   const urlOf = (id: string) => urls.find((u) => u.fileId === id)?.url ?? ''
@@ -48,6 +55,17 @@ export async function buildJob(rt: Runtime, task: TaskDoc): Promise<GenerationJo
     aspectRatio: aspect,
     scene,
     options: { ...options, garment_type: p.garment_type },
+    stage: async (file) => {
+      // Next to the work's results, so it is the user's data and is found by whoever cleans up after the task.
+      const ext = file.contentType === 'image/png' ? 'png' : 'jpg'
+      const safe = file.name.replace(/[^a-z0-9-]/gi, '').slice(0, 40) || 'input'
+      const cloudPath = `users/${task.user_openid}/works/${task.work_id}/inputs/${safe}-${rt.ids.token(6)}.${ext}`
+      const { fileId } = await rt.storage.upload({ cloudPath, content: file.bytes, contentType: file.contentType })
+      staged.fileIds.push(fileId)
+      const [signed] = await rt.storage.getTempUrls([fileId], INPUT_URL_TTL_SECONDS)
+      if (!signed?.url) throw new Error('staged input has no URL')
+      return signed.url
+    },
   }
   return job
 }

@@ -8,7 +8,8 @@ import { getDoc } from '../../lib/db'
 import type { TaskDoc } from '../../data/documents'
 import { sendTaskMessage } from '../notify/notify'
 import { updateHeld, type ClaimedTask } from './claim'
-import { buildJob, InputMissingError, storeResults } from './job'
+import { buildJob, InputMissingError, storeResults, type StagedFiles } from './job'
+import { admitSubmission, release, renew } from './provider-limits'
 import { backoffMs, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, type ProviderHandle } from './providers'
 import { failTask } from './settle'
@@ -35,41 +36,79 @@ async function safely(call: () => Promise<ProviderOutcome>): Promise<ProviderOut
   }
 }
 
-/** A new attempt: tries each eligible provider in failover order until one accepts the job. */
-async function submitAttempt(rt: Runtime, task: ClaimedTask): Promise<{ outcome: ProviderOutcome; handle: ProviderHandle | null } | 'lost'> {
+interface Submitted {
+  outcome: ProviderOutcome
+  handle: ProviderHandle | null
+  /** The concurrency slot the accepted (running) provider job holds. */
+  slot: string | null
+  /** Inputs staged for the accepted job (kept until it ends; deleted at once otherwise). */
+  staged: string[]
+}
+
+/**
+ * A new attempt: tries each eligible provider in failover order until one accepts the job. A provider whose
+ * account limits (queue/provider-limits.ts) have no room now is skipped like a throttling answer.
+ */
+async function submitAttempt(rt: Runtime, task: ClaimedTask): Promise<Submitted | 'lost'> {
   const now = rt.clock.now()
+  // Attempts are counted before submitting, so a worker that keeps dying mid-attempt (a poison input, a crash loop)
+  // still runs out of them: the task fails and is refunded instead of being reclaimed forever.
+  if ((task.attempts ?? 0) >= task.max_attempts) return { outcome: { state: 'failed', retryable: false, reason: 'attempts exhausted: the worker stopped during every attempt' }, handle: null, slot: null, staged: [] }
   const attempts = (task.attempts ?? 0) + 1
   // Counted before submitting: a worker killed mid-submit still used up the attempt.
   if (!(await updateHeld(rt, task, { attempts, provider_task_id: null, submitted_at: now, progress: 5, updated_at: now }))) return 'lost'
   Object.assign(task, { attempts, submitted_at: now, provider_task_id: null })
+  const staged: StagedFiles = { fileIds: [] }
+  const none = (outcome: ProviderOutcome, handle: ProviderHandle | null = null): Submitted => ({ outcome, handle, slot: null, staged: [] })
   let job
   try {
-    job = await buildJob(rt, task)
+    job = await buildJob(rt, task, staged)
   } catch (err) {
-    if (err instanceof InputMissingError) return { outcome: { state: 'failed', retryable: false, reason: err.message }, handle: null }
-    throw err
+    if (err instanceof InputMissingError) return none({ state: 'failed', retryable: false, reason: err.message })
+    return none({ state: 'failed', retryable: true, reason: `input read failed: ${errorText(err)}` })
   }
   const handles = await rankedProviders(rt, task.type, now)
-  if (handles.length === 0) return { outcome: { state: 'failed', retryable: true, reason: 'no provider available' }, handle: null }
-  let last: { outcome: ProviderOutcome; handle: ProviderHandle | null } = { outcome: { state: 'failed', retryable: true, reason: 'no provider available' }, handle: null }
-  let throttled: { outcome: ProviderOutcome; handle: ProviderHandle | null } | null = null
+  if (handles.length === 0) return none({ state: 'failed', retryable: true, reason: 'no provider available' })
+  let last: Submitted = none({ state: 'failed', retryable: true, reason: 'no provider available' })
+  let throttled: Submitted | null = null
+  const done = async (result: Submitted): Promise<Submitted> => {
+    // Staged inputs outlive the call only while a provider job may still download them.
+    if (result.outcome.state !== 'running' && staged.fileIds.length) await rt.storage.delete(staged.fileIds).catch(() => undefined)
+    return result.outcome.state === 'running' ? { ...result, staged: staged.fileIds } : result
+  }
   for (const handle of handles) {
+    const admission = await admitSubmission(rt, handle.config, task._id, task.provider_slot ?? null, rt.clock.now())
+    if (!admission.ok) {
+      throttled ??= none({ state: 'throttled', retryAfterMs: admission.retryAfterMs, reason: admission.reason }, handle)
+      continue
+    }
     const outcome = await safely(() => handle.provider.submit(job))
+    if (outcome.state === 'running') return done({ outcome, handle, slot: admission.slotId, staged: [] })
+    // Not accepted, or finished at once: the slot is free again.
+    await release(rt, admission.slotId, task._id, rt.clock.now())
     if (outcome.state === 'throttled') {
       // An account limit, not a fault: no breaker failure; the next provider may have room.
       rt.logger.info('provider_throttled', { task_id: task._id, provider_id: handle.config._id, reason: outcome.reason.slice(0, 200) })
-      throttled ??= { outcome, handle }
+      throttled ??= none(outcome, handle)
       continue
     }
-    if (outcome.state !== 'failed') return { outcome, handle }
+    if (outcome.state === 'succeeded') return done(none(outcome, handle))
     rt.logger.warn('provider_submit_failed', { task_id: task._id, provider_id: handle.config._id, retryable: outcome.retryable, reason: outcome.reason.slice(0, 200) })
     await recordProviderOutcome(rt, handle.config._id, 'failure', rt.clock.now())
     // A non-retryable answer may still be this provider's limitation (size, format): the next one may accept.
-    last = { outcome, handle }
+    last = none(outcome, handle)
   }
   // A provider that was only throttled may still accept this job: wait for it (the attempt is given back).
-  if (throttled) return throttled
-  return last
+  return done(throttled ?? last)
+}
+
+/** The provider job has ended (or was abandoned): free its slot and delete what was staged for it. */
+async function endProviderJob(rt: Runtime, task: ClaimedTask, now: Date): Promise<void> {
+  await release(rt, task.provider_slot, task._id, now)
+  if (task.staged_files?.length) await rt.storage.delete(task.staged_files).catch(() => undefined)
+  if (task.provider_slot || task.staged_files?.length) {
+    if (await updateHeld(rt, task, { provider_slot: null, staged_files: [], updated_at: now })) Object.assign(task, { provider_slot: null, staged_files: [] })
+  }
 }
 
 export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepOptions): Promise<StepResult> {
@@ -86,15 +125,25 @@ export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepO
     const submitted = await submitAttempt(rt, task)
     if (submitted === 'lost') return 'lost'
     ;({ outcome, handle } = submitted)
+    if (submitted.slot || submitted.staged.length) {
+      const patch = { provider_slot: submitted.slot, staged_files: submitted.staged }
+      if (!(await updateHeld(rt, task, patch))) {
+        await release(rt, submitted.slot, task._id, rt.clock.now())
+        return 'lost'
+      }
+      Object.assign(task, patch)
+    }
   }
 
   while (outcome.state === 'running') {
     const now = rt.clock.now()
     const submittedAt = task.submitted_at ? new Date(task.submitted_at).getTime() : now.getTime()
     if (now.getTime() - submittedAt > PROVIDER_JOB_TIMEOUT_MS) {
-      outcome = { state: 'failed', retryable: true, reason: 'provider job timed out' }
+      // Final, not retried: the provider may still finish (and bill) this job, and a resubmit would bill twice.
+      outcome = { state: 'failed', retryable: false, reason: 'provider job timed out' }
       break
     }
+    if (task.provider_slot) await renew(rt, task.provider_slot, task._id, now)
     const interval = handle?.pollIntervalMs ?? 1000
     const progress = Math.round(10 + 80 * Math.min(1, Math.max(0, outcome.progress ?? 0)))
     const keep = performance.now() + interval < opts.deadline
@@ -112,7 +161,9 @@ export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepO
   }
 
   const now = rt.clock.now()
+  // A throttled poll: the provider job still runs and keeps its slot and inputs.
   if (outcome.state === 'throttled') return waitForLimit(rt, task, handle, outcome, now)
+  await endProviderJob(rt, task, now)
   if (outcome.state === 'succeeded') {
     const stored = await storeResults(rt, task, outcome.images, handle?.provider.fetchImage?.bind(handle.provider))
     if (handle) await recordProviderOutcome(rt, handle.config._id, 'success', now)

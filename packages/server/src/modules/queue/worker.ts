@@ -48,13 +48,25 @@ export async function runWorkerPass(rt: Runtime, opts: PassOptions): Promise<Pas
       const t = queue.shift()
       if (!t) {
         if (drained) return null
-        // One fetch at a time; the other slots wait for it.
-        fetching ??= refill().finally(() => (fetching = null))
+        // One fetch at a time; the other slots wait for it. A failed fetch ends the pass's claiming (the next
+        // pass fetches again) but never the pass: a rejected pass would return while its other slots still run.
+        fetching ??= refill()
+          .catch((err: unknown) => {
+            drained = true
+            rt.logger.error('worker_refill_failed', { error: String((err as Error)?.message ?? err).slice(0, 300) })
+          })
+          .finally(() => (fetching = null))
         await fetching
         continue
       }
       tried.add(`${t._id}:${t.lease_id ?? ''}:${String(t.next_attempt_at)}`)
-      const claimed = await claimTask(rt, t, rt.clock.now())
+      let claimed: TaskDoc | null = null
+      try {
+        claimed = await claimTask(rt, t, rt.clock.now())
+      } catch (err) {
+        // Claimed or not, nobody works on it now: a claim that did land expires with its lease and is taken again.
+        rt.logger.error('task_claim_failed', { task_id: t._id, error: String((err as Error)?.message ?? err).slice(0, 300) })
+      }
       if (claimed) return claimed
     }
   }
@@ -91,7 +103,14 @@ export async function runWorkerPass(rt: Runtime, opts: PassOptions): Promise<Pas
  * between timer runs). Never waits for a provider: submit or poll once.
  */
 export async function advanceOwnTask(rt: Runtime, task: TaskDoc): Promise<TaskDoc> {
-  const claimed = await claimTask(rt, task, rt.clock.now())
+  let claimed
+  try {
+    claimed = await claimTask(rt, task, rt.clock.now())
+  } catch (err) {
+    // Moving the task along is a favour to the caller; their progress answer must not fail for it.
+    rt.logger.error('task_claim_failed', { task_id: task._id, error: String((err as Error)?.message ?? err).slice(0, 300) })
+    return task
+  }
   if (!claimed) return task
   try {
     await advanceClaimed(rt, claimed as Parameters<typeof advanceClaimed>[1], { deadline: 0 })

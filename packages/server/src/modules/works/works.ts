@@ -91,15 +91,15 @@ export async function deleteWork(rt: Runtime, openid: string, workId: string, no
     let refunded = 0
     const t = await getDoc<TaskDoc>(tx, 'task_queue', w.task_id)
     if (t && isActive(t.status)) refunded = await cancelInTx(tx, t, now, '删除作品，取消任务退款')
-    must(await tx.collection('works').doc(workId).update({ deleted: true, deleted_at: now, is_favorite: false, files_to_remove: w.images ?? [] }))
+    must(await tx.collection('works').doc(workId).update({ deleted: true, deleted_at: now, is_favorite: false, files_to_remove: w.images ?? [], files_pending: (w.images ?? []).length > 0 }))
     return { refunded, files: w.images ?? [] }
   })
   if (files.length) {
     try {
       await rt.storage.delete(files)
-      must(await rt.db.collection('works').doc(workId).update({ files_to_remove: [] }))
+      must(await rt.db.collection('works').doc(workId).update({ files_to_remove: [], files_pending: false }))
     } catch (err) {
-      // `files_to_remove` stays set for the retention sweep.
+      // `files_to_remove` and `files_pending` stay set for the retention sweep.
       rt.logger.warn('work_files_delete_failed', { work_id: workId, error: String((err as Error)?.message ?? err).slice(0, 200) })
     }
   }

@@ -125,7 +125,7 @@ export async function rollupDay(rt: Runtime, day: string, now: Date): Promise<St
       providerFailures[p] = (providerFailures[p] ?? 0) + 1
     }
   })
-  // Revenue counts paid orders by the day they were created (an order lives 30 minutes); served by status_created.
+  // Revenue counts paid orders by the day they were created (an order lives 30 minutes); served by status_created_id.
   rows += await scanRange<OrderDoc>(rt, 'orders', from, to, { amount_fen: true }, { status: 'paid' }, (o) => {
     hours[hourOf(o.created_at)]!.revenue_fen += o.amount_fen
   })
