@@ -24,6 +24,8 @@ export interface PlatformHandlers {
   onTimer(rt: Runtime, meta: { requestId: string; triggerName: string }): Promise<unknown>
   /** cloudPay callback: verify with the provider, credit at most once, answer WeChat. */
   onPaymentCallback(rt: Runtime, event: Record<string, unknown>, meta: { requestId: string }): Promise<PaymentCallbackReply>
+  /** An HTTP access-service request (WeChat Pay v3 notifications): answers the integration response. */
+  onHttp(rt: Runtime, event: Record<string, unknown>, meta: { requestId: string }): Promise<unknown>
   /** wxa_media_check push: record the verdict of an image check and resolve what waited for it. */
   onMediaCheck(rt: Runtime, event: Record<string, unknown>, meta: { requestId: string }): Promise<unknown>
 }
@@ -144,6 +146,16 @@ async function handlePlatformEvent(
     }
   }
   const caller = await rt.identity.resolve(ev, context)
+  if (kind.kind === 'http') {
+    // HTTP access carries no WeChat identity; a user invoking the function with this shape is refused.
+    if (caller.kind === 'user') return { statusCode: 403, headers: {}, body: '', isBase64Encoded: false }
+    try {
+      return await platform.onHttp(rt, kind.event, { requestId })
+    } catch (err) {
+      rt.logger.error('platform_event_failed', { request_id: requestId, kind: kind.kind, error: String((err as Error)?.message ?? err).slice(0, 300) })
+      return { statusCode: 500, headers: {}, body: '', isBase64Encoded: false }
+    }
+  }
   if (caller.kind === 'user') {
     // A user forging a platform event through callFunction: refuse, change nothing.
     rt.logger.warn('platform_event_from_user', { request_id: requestId, kind: kind.kind })

@@ -7,6 +7,7 @@ export type PlatformEvent =
   | { kind: 'timer'; triggerName: string }
   | { kind: 'payment-callback'; event: Record<string, unknown> }
   | { kind: 'media-check'; event: Record<string, unknown> }
+  | { kind: 'http'; event: Record<string, unknown> }
   | { kind: 'unknown' }
 
 export function classifyPlatformEvent(event: Record<string, unknown>): PlatformEvent {
@@ -16,6 +17,8 @@ export function classifyPlatformEvent(event: Record<string, unknown>): PlatformE
   }
   // The message push of mediaCheckAsync verdicts (消息推送, event wxa_media_check), configured to call this function.
   if (event.MsgType === 'event' && event.Event === 'wxa_media_check') return { kind: 'media-check', event }
+  // The HTTP access service (WeChat Pay v3 notify_url): { path, httpMethod, headers, body, isBase64Encoded, ... }.
+  if (typeof event.httpMethod === 'string' && typeof event.path === 'string') return { kind: 'http', event }
   // cloudPay callbacks carry returnCode/resultCode/outTradeNo (functionName = this gateway).
   if (typeof event.outTradeNo === 'string' && typeof event.returnCode === 'string') {
     return { kind: 'payment-callback', event }

@@ -16,6 +16,7 @@ import { runWorkerPass } from './queue/worker'
 import { notifyProcedures } from './notify/procedures'
 import { worksProcedures } from './works/procedures'
 import { handleMediaCheckPush } from './moderation/verdict-push'
+import { handleHttpAccess, type HttpAccessEvent } from './payment/http-notify'
 
 export const procedures: ProcedureMap = {
   ...userProcedures,
@@ -31,6 +32,7 @@ export const procedures: ProcedureMap = {
 
 export const platformHandlers: PlatformHandlers = {
   onMediaCheck: (rt, event, meta) => handleMediaCheckPush(rt, event, meta),
+  onHttp: (rt, event, meta) => handleHttpAccess(rt, event as unknown as HttpAccessEvent, meta),
   // The timer trigger (every minute) runs one bounded worker pass, then a bounded retention batch (expired unpaid
   // orders, deleted works' files, expired leases) and the dashboard roll-ups, neither of which fails the timer run.
   async onTimer(rt, meta) {
