@@ -36,7 +36,7 @@ function simulatedProvider(image: Buffer): ImageProvider {
 }
 
 async function setup() {
-  const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#8899aa' } }).jpeg().toBuffer()
+  const image = await sharp({ create: { width: 160, height: 160, channels: 3, background: '#8899aa' } }).jpeg().toBuffer()
   const rt = createLocalRuntime({
     dataDir: ':memory:',
     logger: jsonLogger(() => {}),

@@ -4,7 +4,7 @@
  * (AIPHOTO_LOCAL_PROVIDER_DELAY_MS: submit → running, poll → done after the delay; AIPHOTO_LOCAL_PROVIDER_FAIL:
  * share of jobs failing with a retryable error), and the scene-thumbnail renderer for seeding.
  */
-import { createProviderFactory, renderSceneThumbnail } from '@aiphoto/imaging'
+import { createProviderFactory, drawModelFigure, renderSceneThumbnail } from '@aiphoto/imaging'
 import type { ProviderFactory } from '@aiphoto/runtime'
 import type { SeedOptions } from '@aiphoto/server'
 import type { LocalCloudEnv } from './env'
@@ -15,5 +15,5 @@ export function localProviders(env: LocalCloudEnv): ProviderFactory {
 
 /** Seed options for the local cloud: scene thumbnails rendered by the compositor (`seedDatabase(rt, localSeedOptions())`). */
 export function localSeedOptions(): SeedOptions {
-  return { renderSceneThumbnail: (parameters, size) => renderSceneThumbnail(parameters, size) }
+  return { renderSceneThumbnail: (parameters, size) => renderSceneThumbnail(parameters, size), renderModelFigure: (attributes, size) => drawModelFigure(attributes, size) }
 }

@@ -41,3 +41,31 @@ export function page<T extends z.ZodType>(item: T) {
 export const aspectRatioSchema = z.enum(['1:1', '3:4', '4:3', '9:16', '16:9'])
 export const workTypeSchema = z.enum(['photography', 'fitting'])
 export const taskStatusSchema = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled'])
+
+/**
+ * 服装摄影's output modes: 模特图 (the garment worn by a model), 场景图 (the product in a scene),
+ * 白底图 (a white-background packshot at listing sizes).
+ */
+export const photographyModeSchema = z.enum(['on_model', 'scene', 'packshot'])
+export type PhotographyMode = z.infer<typeof photographyModeSchema>
+/** What a work is: a photography mode, a try-on (fitting works) or an HD upscale of an earlier image. */
+export const workModeSchema = z.enum(['on_model', 'scene', 'packshot', 'fitting', 'upscale'])
+export type WorkMode = z.infer<typeof workModeSchema>
+export const garmentTypeSchema = z.enum(['top', 'bottom', 'dress', 'outerwear'])
+export type GarmentType = z.infer<typeof garmentTypeSchema>
+
+// Model library attributes (also the filters of 随机).
+export const modelGenderSchema = z.enum(['female', 'male'])
+export const modelAgeSchema = z.enum(['child', 'young', 'adult', 'senior'])
+export const modelBodySchema = z.enum(['slim', 'regular', 'curvy', 'plus'])
+export const modelPoseSchema = z.enum(['standing', 'walking', 'sitting', 'half_body'])
+export const modelSkinToneSchema = z.enum(['light', 'medium', 'tan', 'deep'])
+/** Where a library photo comes from: drawn by the local compositor (a stand-in), licensed stock/shoot, or text-to-image. */
+export const modelSourceSchema = z.enum(['drawn', 'licensed', 'generated'])
+
+/** The provider steps a task may run, in order (a step's output file ids are persisted before the next starts). */
+export const taskStepKindSchema = z.enum(['cutout', 'tryon', 'scene', 'packshot', 'upscale'])
+export type TaskStepKind = z.infer<typeof taskStepKindSchema>
+/** What a provider can do; a step picks providers by capability, then priority/weight/health. */
+export const providerCapabilitySchema = z.enum(['tryon', 'background', 'cutout', 'packshot', 'upscale', 'text_to_image'])
+export type ProviderCapability = z.infer<typeof providerCapabilitySchema>

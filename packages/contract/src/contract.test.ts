@@ -53,6 +53,34 @@ describe('contract', () => {
     expect(gen.safeParse({ garment_images: ['local://u/a.png'], scene_id: 's1', count: 5 }).success).toBe(false)
   })
 
+  it('photography modes: scene needs a scene, packshot only listing sizes, models only on_model, one model source', () => {
+    const gen = actions['photography/generate'].input
+    const g = ['local://u/a.png']
+    expect(gen.parse({ garment_images: g, scene_id: 's1' })).toMatchObject({ count: 1, options: {} })
+    expect(gen.safeParse({ garment_images: g, mode: 'packshot', options: { hd: true } }).success).toBe(false)
+    expect(gen.safeParse({ garment_images: g }).success).toBe(false)
+    expect(gen.safeParse({ garment_images: g, mode: 'packshot' }).success).toBe(true)
+    expect(gen.safeParse({ garment_images: g, mode: 'packshot', options: { aspect_ratio: '16:9' } }).success).toBe(false)
+    expect(gen.safeParse({ garment_images: g, mode: 'on_model' }).success).toBe(true)
+    expect(gen.safeParse({ garment_images: g, mode: 'on_model', model_id: 'm1', model_image: 'local://u/p.png' }).success).toBe(false)
+    expect(gen.safeParse({ garment_images: g, mode: 'scene', scene_id: 's1', model_id: 'm1' }).success).toBe(false)
+    expect(gen.safeParse({ garment_images: g, mode: 'on_model', garment_type: 'dress', bottom_garment_image: 'local://u/b.png' }).success).toBe(false)
+    expect(gen.safeParse({ garment_images: g, from_showcase_id: 'sc1' }).success).toBe(true)
+    expect(gen.safeParse({ from_showcase_id: 'sc1' }).success).toBe(false)
+    expect(gen.safeParse({ from_work_id: 'w1', from_showcase_id: 'sc1' }).success).toBe(false)
+  })
+
+  it('batch: 1 to 9 garments, item rules checked per item', () => {
+    const batch = actions['photography/generateBatch'].input
+    const item = { garment_images: ['local://u/a.png'] }
+    expect(batch.safeParse({ items: [], mode: 'packshot' }).success).toBe(false)
+    expect(batch.safeParse({ items: Array(9).fill(item), mode: 'packshot' }).success).toBe(true)
+    expect(batch.safeParse({ items: Array(10).fill(item), mode: 'packshot' }).success).toBe(false)
+    const bad = batch.safeParse({ items: [item, { ...item, bottom_garment_image: 'local://u/b.png' }], mode: 'packshot' })
+    expect(bad.success).toBe(false)
+    expect(bad.error?.issues[0]?.path).toEqual(['items', 1, 'mode'])
+  })
+
   it('has the closed error code set', () => {
     expect(ERROR_CODES).toHaveLength(11)
   })

@@ -1,4 +1,4 @@
-/** Image providers: the local sharp compositor, DashScope try-on / background generation, Stability; provider selection. */
+/** Image providers: the local sharp compositor (every step, and the model library's drawn figures), DashScope, FASHN, Stability; provider selection. */
 export { createProvider, createProviderFactory, type ProviderFactoryOptions } from './create-provider'
 export { createLocalProvider, localProviderOptionsFromEnv, renderLocalJob, type LocalProviderOptions } from './local/local-provider'
 export { createDashScopeTryOnProvider, AITRYON_PATH } from './http/dashscope-tryon'
@@ -18,3 +18,5 @@ export { createFixtureGarment, createFixturePerson, type FixtureGarmentOptions, 
 export { createPhotoGarment, renderPhotoGarment, PHOTO_GARMENTS, PHOTO_GARMENT_INFO, type PhotoGarmentKind, type PhotoGarmentOptions, type RenderedPhotoGarment } from './photo-fixtures'
 export { createSeededRandom, hashString } from './seeded-random'
 export { outputSize } from './aspect'
+export { drawModelFigure, modelFigureSvg, SKIN_TONES, type ModelFigureAttributes } from './local/model-figure'
+export { renderCutout, renderPackshot, renderUpscale, composeModelInScene, LOCAL_UPSCALE_EXIF, UPSCALE_MAX_SIDE } from './local/operations'

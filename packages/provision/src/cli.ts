@@ -10,7 +10,7 @@ import { provision, renderPlan } from './plan'
 import { localTarget } from './local-target'
 import { cloudTarget } from './cloud-target'
 import { providerKeysFromEnv } from './provider-configs'
-import { renderSceneThumbnail } from '@aiphoto/imaging'
+import { drawModelFigure, renderSceneThumbnail } from '@aiphoto/imaging'
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2)
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     process.stdout.write(`provisioning ${target.name}${dryRun ? ' (dry run)' : ''}\n`)
     const steps = await provision(target, loadIndexFile(), {
       dryRun,
-      seed: { renderSceneThumbnail: (parameters, size) => renderSceneThumbnail(parameters, size) },
+      seed: { renderSceneThumbnail: (parameters, size) => renderSceneThumbnail(parameters, size), renderModelFigure: (attributes, size) => drawModelFigure(attributes, size) },
       providerKeys: providerKeysFromEnv(process.env),
     })
     process.stdout.write(renderPlan(steps, dryRun) + '\n')

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { loadIndexFile } from '@aiphoto/local-runtime'
 import { afterEach, describe, expect, it } from 'vitest'
 import { localTarget } from './local-target'
-import { renderSceneThumbnail } from '@aiphoto/imaging'
+import { drawModelFigure, renderSceneThumbnail } from '@aiphoto/imaging'
 import { changeCount, provision, renderPlan } from './plan'
 
 const dirs: string[] = []
@@ -24,7 +24,7 @@ async function run(dataDir: string, dryRun: boolean) {
   try {
     const steps = await provision(target, loadIndexFile(), {
       dryRun,
-      seed: { renderSceneThumbnail: (p, size) => renderSceneThumbnail(p, size) },
+      seed: { renderSceneThumbnail: (p, size) => renderSceneThumbnail(p, size), renderModelFigure: (a, size) => drawModelFigure(a, size) },
       providerKeys: { dashscope: SECRET },
     })
     const state = { collections: await target.listCollections(), indexes: Object.fromEntries(await Promise.all((await target.listCollections()).map(async (c) => [c, await target.listIndexes(c)] as const))) }

@@ -5,7 +5,7 @@
 import type { MessageField, RuntimeConfig, SubscribeTemplate } from './runtime'
 
 export const PRODUCT_DEFAULTS = {
-  pricing: { photographyPerImage: 20, fittingPerImage: 30 },
+  pricing: { photographyPerImage: 20, fittingPerImage: 30, onModelPerImage: 30, packshotPerImage: 5, upscalePerImage: 10 },
   signupBonus: 100,
   inviteReward: { inviter: 50, invitee: 30 },
   rateLimit: { windowMs: 60_000, defaultMax: 120 },
@@ -29,7 +29,8 @@ export function parseSecretKey(value: string): Buffer {
 /**
  * Builds the config from environment variables:
  * AIPHOTO_ADMIN_OPENIDS (comma-separated), AIPHOTO_SECRET_KEY (required unless `secretKey` given),
- * AIPHOTO_PRICE_PHOTOGRAPHY, AIPHOTO_PRICE_FITTING, AIPHOTO_SIGNUP_BONUS,
+ * AIPHOTO_PRICE_PHOTOGRAPHY (scene mode), AIPHOTO_PRICE_FITTING, AIPHOTO_PRICE_ON_MODEL, AIPHOTO_PRICE_PACKSHOT,
+ * AIPHOTO_PRICE_UPSCALE, AIPHOTO_SIGNUP_BONUS,
  * AIPHOTO_TEMPLATE_TASK_DONE, AIPHOTO_TEMPLATE_TASK_FAILED (template ids) with
  * AIPHOTO_TEMPLATE_TASK_DONE_KEYS, AIPHOTO_TEMPLATE_TASK_FAILED_KEYS (`field:key,...`, see `parseTemplateKeys`).
  */
@@ -56,6 +57,9 @@ export function configFromEnv(
     pricing: {
       photographyPerImage: intFrom(env.AIPHOTO_PRICE_PHOTOGRAPHY, PRODUCT_DEFAULTS.pricing.photographyPerImage, 1),
       fittingPerImage: intFrom(env.AIPHOTO_PRICE_FITTING, PRODUCT_DEFAULTS.pricing.fittingPerImage, 1),
+      onModelPerImage: intFrom(env.AIPHOTO_PRICE_ON_MODEL, PRODUCT_DEFAULTS.pricing.onModelPerImage, 1),
+      packshotPerImage: intFrom(env.AIPHOTO_PRICE_PACKSHOT, PRODUCT_DEFAULTS.pricing.packshotPerImage, 1),
+      upscalePerImage: intFrom(env.AIPHOTO_PRICE_UPSCALE, PRODUCT_DEFAULTS.pricing.upscalePerImage, 1),
     },
     signupBonus: intFrom(env.AIPHOTO_SIGNUP_BONUS, PRODUCT_DEFAULTS.signupBonus),
     inviteReward: { ...PRODUCT_DEFAULTS.inviteReward },

@@ -3,7 +3,17 @@
  * Providers may finish at once or hand back a provider task id to poll across invocations,
  * because a cloud function must never wait out a long generation.
  */
-export type GenerationKind = 'photography' | 'fitting'
+/**
+ * What a job asks of a provider, which is also the capability a provider `supports`:
+ * - photography: background generation — the product (or a dressed model's cut-out) in a scene (capability `background`)
+ * - fitting: try-on — garments onto a person photo, the library model's or the user's (capability `tryon`)
+ * - cutout: a transparent RGBA PNG of the subject of `inputs.source`
+ * - packshot: the cut-out on pure white at an exact listing size (`target`)
+ * - upscale: `inputs.source` enlarged by `scale`
+ * - text_to_image: a photo from `prompt` alone (model library creation)
+ * NOTE: 'photography' / 'fitting' keep the seed's names so existing adapters and configs stay valid.
+ */
+export type GenerationKind = 'photography' | 'fitting' | 'cutout' | 'packshot' | 'upscale' | 'text_to_image'
 
 export interface GenerationJob {
   kind: GenerationKind
@@ -11,6 +21,10 @@ export interface GenerationJob {
   inputs: {
     garments: Buffer[]
     person?: Buffer
+    /** The image a cutout/packshot/upscale job works on, or the dressed model a scene step places. */
+    source?: Buffer
+    /** Transparent cut-outs (RGBA PNG) of the subject, when an earlier step made them. */
+    cutouts?: Buffer[]
   }
   /** Input image URLs readable by the provider (signed, expiring); remote providers need URLs, not bytes. */
   inputUrls: {
@@ -18,6 +32,7 @@ export interface GenerationJob {
     person?: string
     /** Transparent cut-outs of the garments (what background-generation APIs expect), when uploaded. */
     garmentCutouts?: string[]
+    source?: string
   }
   prompt: string
   negativePrompt: string
@@ -25,6 +40,12 @@ export interface GenerationJob {
   aspectRatio: '1:1' | '3:4' | '4:3' | '9:16' | '16:9'
   scene: { id: string; name: string; category: string; parameters: Record<string, unknown> }
   options: Record<string, unknown>
+  /** Exact output size in px (packshot listing sizes). */
+  target?: { width: number; height: number }
+  /** upscale: the factor of the long side. */
+  scale?: number
+  /** Index of this job among the jobs of one step (seeds a different variation per image). */
+  variation?: number
   /**
    * Stores a prepared input (an input normalised to the provider's limits, a garment cut-out) and returns a URL
    * the provider can download for the life of the job. Remote adapters call it when an original input would be

@@ -21,8 +21,8 @@ export interface RuntimeConfig {
   logSalt: string
   /** Subscribe-message templates by event: the template id and which of its data keys carries which field. */
   templates: { taskDone?: SubscribeTemplate; taskFailed?: SubscribeTemplate }
-  /** Credits charged per generated image. */
-  pricing: { photographyPerImage: number; fittingPerImage: number }
+  /** Credits charged per generated image: photography's scene mode (the seed's price), try-on, the other modes, HD. */
+  pricing: { photographyPerImage: number; fittingPerImage: number; onModelPerImage: number; packshotPerImage: number; upscalePerImage: number }
   signupBonus: number
   inviteReward: { inviter: number; invitee: number }
   /** Per user and action: calls allowed per window. */

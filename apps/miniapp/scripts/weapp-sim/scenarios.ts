@@ -154,8 +154,8 @@ export function weappSuite(platform: Platform): void {
       const s = await start()
       s.launch('/pages/mine/index')
       await s.waitFor(() => s.has('view', '点击头像或昵称可修改'), 'the profile')
-      const avatar = s.newTempFile(await sharp({ create: { width: 132, height: 132, channels: 3, background: '#5B47FB' } }).png().toBuffer(), 'png')
-      // WeChat's chosen avatars are 132 px temp files; they never reach an image provider, so no minimum applies.
+      // The gateway accepts no image under 150 px on a side (storage/registerAsset), avatars included.
+      const avatar = s.newTempFile(await sharp({ create: { width: 200, height: 200, channels: 3, background: '#5B47FB' } }).png().toBuffer(), 'png')
       s.trigger('button', 'chooseavatar', { avatarUrl: avatar })
       await s.waitFor(() => s.toasts.length > 0, 'the avatar answer')
       expect(s.toasts).toContain('头像已更新')

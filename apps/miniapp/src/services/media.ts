@@ -73,11 +73,11 @@ function fileSize(path: string): Promise<number> {
  * weapp: brings a picked photo inside the provider limits. Anything larger than 4096 px per side, heavier than
  * 5 MB or not JPG/PNG (HEIC, WebP, GIF…) is re-encoded by wx.compressImage as a JPEG with its long side capped.
  */
-async function prepareForUpload(path: string, size: number, forProvider = true): Promise<PickedImage> {
+async function prepareForUpload(path: string, size: number): Promise<PickedImage> {
   const info = await Taro.getImageInfo({ src: path })
   const type = (info.type || extOf(path)).toLowerCase().replace('jpeg', 'jpg')
   const longSide = Math.max(info.width, info.height)
-  if (forProvider && Math.min(info.width, info.height) < UPLOAD_LIMITS.minSide) throw limitError('图片太小，请上传边长至少 150 像素的图片')
+  if (Math.min(info.width, info.height) < UPLOAD_LIMITS.minSide) throw limitError('图片太小，请上传边长至少 150 像素的图片')
   const fits = longSide <= UPLOAD_LIMITS.maxSide && size <= UPLOAD_LIMITS.maxBytes && (UPLOAD_LIMITS.types as readonly string[]).includes(type)
   if (fits) return { path, size, ext: type }
   const scale = Math.min(1, UPLOAD_LIMITS.maxSide / longSide)
@@ -120,10 +120,10 @@ export async function uploadPicked(image: PickedImage): Promise<UploadedAsset> {
   return uploadAsset(api, uploader, { bytes, ext: image.ext, openid: user.openid, filePath: image.path })
 }
 
-/** A chosen avatar (temp file from <Button openType="chooseAvatar">, 132 px from WeChat) brought inside the limits and uploaded; it never reaches a provider, so no minimum size. */
+/** A chosen avatar (temp file from <Button openType="chooseAvatar">) brought inside the limits and uploaded (the gateway applies the same 150 px minimum to every upload). */
 export async function uploadAvatar(tempPath: string): Promise<UploadedAsset> {
   if (process.env.TARO_ENV !== 'weapp') return uploadPicked({ path: tempPath, size: 0, ext: 'jpg' })
-  return uploadPicked(await prepareForUpload(tempPath, await fileSize(tempPath), false))
+  return uploadPicked(await prepareForUpload(tempPath, await fileSize(tempPath)))
 }
 
 /** An image to save: its stored file id (weapp downloads it through wx.cloud) and a display URL (H5, fallback). */

@@ -1,6 +1,24 @@
 import * as z from 'zod'
 import { defineAction } from '../define'
-import { credits, cursorSchema, fen, idSchema, isoDate, page, str, taskStatusSchema } from '../common'
+import {
+  credits,
+  cursorSchema,
+  fen,
+  fileIdSchema,
+  idSchema,
+  isoDate,
+  modelAgeSchema,
+  modelBodySchema,
+  modelGenderSchema,
+  modelPoseSchema,
+  modelSkinToneSchema,
+  modelSourceSchema,
+  page,
+  providerCapabilitySchema,
+  str,
+  taskStatusSchema,
+} from '../common'
+import { modelViewSchema } from './generation'
 import { creditPackageSchema, orderStatusSchema } from './payment'
 import { sceneCategorySchema, sceneSchema } from './catalog'
 import { userProfileSchema } from './user'
@@ -20,6 +38,8 @@ export const apiConfigViewSchema = z.object({
   is_active: z.boolean(),
   failures: z.number().int(),
   open_until: isoDate.nullable(),
+  /** What the adapter built from this config can do (empty: unknown provider/api, or unreadable key). */
+  capabilities: z.array(providerCapabilitySchema),
   poll_interval_ms: z.number().int().nullable(),
   /** What the config sets; unset fields use the provider's documented account limits (docs/deploy.md §4). */
   limits: z.object({ max_concurrent: z.number().int().nullable(), submits_per_second: z.number().int().nullable() }),
@@ -34,6 +54,29 @@ export const providerLimitsSchema = z.strictObject({
   max_concurrent: z.number().int().min(1).max(1000).nullable().optional(),
   submits_per_second: z.number().int().min(1).max(1000).nullable().optional(),
 })
+
+export const adminModelViewSchema = modelViewSchema.extend({
+  /** The full photo the try-on providers receive. */
+  file_id: z.string(),
+  thumbnail_file_id: z.string().nullable(),
+  /** Licence or provenance text (e.g. stock licence number, shoot contract, "wanx text-to-image <date>"). */
+  licence: z.string(),
+  is_active: z.boolean(),
+  sort_order: z.number().int(),
+  created_at: isoDate,
+  updated_at: isoDate,
+})
+
+const modelAttributes = {
+  name: str(40, 1),
+  gender: modelGenderSchema,
+  age: modelAgeSchema,
+  body: modelBodySchema,
+  pose: modelPoseSchema,
+  skin_tone: modelSkinToneSchema,
+  /** The scene this model photo was shot in (null: studio / any scene). */
+  scene_id: idSchema.nullable().default(null),
+}
 
 export const promptTemplateSchema = z.object({
   _id: z.string(),
@@ -225,7 +268,7 @@ export const adminActions = {
     summary: 'Creates or edits a provider config; header values (keys) are encrypted before storage.',
     input: z.strictObject({
       _id: idSchema.optional(),
-      provider: z.enum(['local', 'dashscope', 'stability']),
+      provider: z.enum(['local', 'dashscope', 'stability', 'fashn']),
       api_name: str(60, 1),
       endpoint: z.string().max(300).regex(/^(https?:\/\/|local:)/),
       /** Omit to keep the stored headers. */
@@ -240,6 +283,63 @@ export const adminActions = {
       limits: providerLimitsSchema.optional(),
     }),
     output: z.object({ _id: z.string(), created: z.boolean() }),
+  }),
+  'admin/listModels': defineAction({
+    url: 'admin/listModels',
+    access: 'admin',
+    summary: 'The whole 模特库 including inactive models, in display order.',
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(adminModelViewSchema) }),
+  }),
+  'admin/upsertModel': defineAction({
+    url: 'admin/upsertModel',
+    access: 'admin',
+    summary: 'Adds or edits a library model; the photo is a file the admin uploaded to storage (registered asset).',
+    input: z.strictObject({
+      _id: idSchema.optional(),
+      ...modelAttributes,
+      file_id: fileIdSchema,
+      /** Defaults to the photo itself. */
+      thumbnail_file_id: fileIdSchema.optional(),
+      source: modelSourceSchema.default('licensed'),
+      licence: str(300, 2),
+      sort_order: z.number().int().min(0).max(10_000).default(100),
+      is_active: z.boolean().default(true),
+    }),
+    output: z.object({ _id: z.string(), created: z.boolean() }),
+  }),
+  'admin/setModelActive': defineAction({
+    url: 'admin/setModelActive',
+    access: 'admin',
+    summary: 'Shows or hides a library model (hidden models are never picked, paid tasks keep theirs).',
+    input: z.strictObject({ _id: idSchema, is_active: z.boolean() }),
+    output: z.object({ _id: z.string(), is_active: z.boolean() }),
+  }),
+  'admin/reorderModels': defineAction({
+    url: 'admin/reorderModels',
+    access: 'admin',
+    summary: 'Sets the display order: the given ids get sort_order 10, 20, 30…; others keep theirs.',
+    input: z.strictObject({ ids: z.array(idSchema).min(1).max(200) }),
+    output: z.object({ updated: z.number().int() }),
+  }),
+  'admin/generateModel': defineAction({
+    url: 'admin/generateModel',
+    access: 'admin',
+    summary:
+      'Creates a library model with a text-to-image provider: the first call submits and answers running with a job token; calling again with the token polls, and stores the photo as an inactive model (source generated) once done.',
+    input: z.strictObject({
+      ...modelAttributes,
+      /** Appended to the prompt built from the attributes. */
+      prompt_extra: str(300).default(''),
+      /** The previous call's job_token (poll); omit to submit. */
+      job_token: z.string().min(8).max(2000).regex(/^[A-Za-z0-9_.~-]+$/).optional(),
+    }),
+    output: z.object({
+      status: z.enum(['running', 'created', 'failed']),
+      job_token: z.string().nullable(),
+      model_id: z.string().nullable(),
+      error: z.string().nullable(),
+    }),
   }),
   'admin/runCleanup': defineAction({
     url: 'admin/runCleanup',

@@ -1,12 +1,14 @@
 import * as z from 'zod'
 import { defineAction } from '../define'
-import { credits, cursorSchema, idSchema, isoDate, page, taskStatusSchema, workTypeSchema } from '../common'
+import { credits, cursorSchema, idSchema, isoDate, page, taskStatusSchema, workModeSchema, workTypeSchema } from '../common'
 
 export const workTabSchema = z.enum(['all', 'photography', 'fitting', 'favorite'])
 
 export const workSummarySchema = z.object({
   _id: z.string(),
   type: workTypeSchema,
+  /** on_model / scene / packshot (photography), fitting, or upscale (an HD copy of another work's image). */
+  mode: workModeSchema,
   status: taskStatusSchema,
   task_id: z.string(),
   scene_id: z.string().nullable(),
@@ -27,6 +29,8 @@ export const workDetailSchema = workSummarySchema.extend({
   refunded: credits,
   error: z.string().nullable(),
   completed_at: isoDate.nullable(),
+  /** upscale works: the work whose image was upscaled. */
+  source_work_id: z.string().nullable(),
 })
 export type WorkDetail = z.infer<typeof workDetailSchema>
 

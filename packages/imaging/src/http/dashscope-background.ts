@@ -4,8 +4,9 @@
  * image "必须为带透明背景的RGBA四通道图像", PNG, long side ≤ 2048 (a photo on its background fails the task with
  * BadRequest.UnsupportedFileFormat), n 1..4, ref_prompt read up to ~100 Chinese characters / 150 words.
  * The cut-out comes from DashScope's garment parsing (`default_params.segmentation: 'dashscope'`, same key and
- * endpoint) or, by default, from the local cut-out; either way it is checked for real transparency, sized and
- * staged before the job is submitted.
+ * endpoint) or, by default, from the local cut-out — unless an earlier step of the task made one (`inputs.cutouts`:
+ * the garment's, or on_model's dressed model); either way it is checked for real transparency, sized and staged
+ * before the job is submitted.
  */
 import type { ImageProvider, ProviderConfig, ProviderImage } from '@aiphoto/runtime'
 import { cutOutGarment } from '../local/cutout'
@@ -33,11 +34,13 @@ export function createDashScopeBackgroundProvider(config: ProviderConfig): Image
     supports: (kind) => kind === 'photography',
     async submit(job) {
       const garment = job.inputs.garments[0]
-      if (job.kind !== 'photography' || (!garment && !job.inputUrls.garmentCutouts?.[0])) return { state: 'failed', retryable: false, reason: `${label}: needs a garment image` }
+      // A cut-out made by an earlier step of the task (the garment, or on_model's dressed model) is the subject.
+      const made = job.inputs.cutouts?.[0]
+      if (job.kind !== 'photography' || (!garment && !made && !job.inputUrls.garmentCutouts?.[0])) return { state: 'failed', retryable: false, reason: `${label}: needs a garment image` }
       let base: string
       try {
-        if (garment) {
-          const raw = segmenter ? await segmenter.cutOut(job, garment, job.inputUrls.garments[0], clothesTypeOf(job.options['garment_type'])) : await cutOutGarment(garment, BACKGROUND_MAX_SIDE)
+        if (made || garment) {
+          const raw = made ?? (segmenter ? await segmenter.cutOut(job, garment!, job.inputUrls.garments[0], clothesTypeOf(job.options['garment_type'])) : await cutOutGarment(garment!, BACKGROUND_MAX_SIDE))
           const cutout = await prepareCutout(raw, BACKGROUND_MAX_SIDE)
           if (!job.stage) throw new InputRejectedError('无法上传服装抠图')
           base = await job.stage({ bytes: cutout.bytes, contentType: 'image/png', name: 'cutout' })

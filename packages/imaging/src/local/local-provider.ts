@@ -10,6 +10,8 @@ import { composeFitting } from './compose-fitting'
 import { composePhotography } from './compose-photography'
 import { extractSubject, trimSubject } from './cutout'
 import { resolveSceneStyle } from './scene-style'
+import { drawModelFigure, type ModelFigureAttributes } from './model-figure'
+import { composeModelInScene, renderCutout, renderPackshot, renderUpscale } from './operations'
 
 export interface LocalProviderOptions {
   /** Simulated latency: submit answers `running`, poll answers `succeeded` once this has elapsed. */
@@ -32,22 +34,65 @@ export function localProviderOptionsFromEnv(env: Record<string, string | undefin
   }
 }
 
+const FIGURE_KEYS = { gender: ['female', 'male'], age: ['child', 'young', 'adult', 'senior'], body: ['slim', 'regular', 'curvy', 'plus'], pose: ['standing', 'walking', 'sitting', 'half_body'], skin_tone: ['light', 'medium', 'tan', 'deep'] } as const
+
+/** The figure attributes of a text-to-image job (the model library's options), defaults where absent. */
+function figureOf(options: Record<string, unknown>): ModelFigureAttributes {
+  const pick = <K extends keyof typeof FIGURE_KEYS>(k: K, d: (typeof FIGURE_KEYS)[K][number]) =>
+    ((FIGURE_KEYS[k] as readonly string[]).includes(String(options[k])) ? options[k] : d) as (typeof FIGURE_KEYS)[K][number]
+  return { gender: pick('gender', 'female'), age: pick('age', 'young'), body: pick('body', 'regular'), pose: pick('pose', 'standing'), skin_tone: pick('skin_tone', 'medium') }
+}
+
 /** Renders every image of a job (the cut-outs are computed once and shared by the variations). */
 export async function renderLocalJob(job: GenerationJob, longSide = 1024): Promise<ProviderImage[]> {
-  const garmentBytes = job.inputs.garments[0]
+  const count = Math.max(1, Math.min(8, Math.floor(job.count) || 1))
+  const offset = Math.max(0, Math.floor(job.variation ?? 0))
+  switch (job.kind) {
+    case 'cutout': {
+      const source = job.inputs.source ?? job.inputs.garments[0]
+      if (!source) throw new LocalInputError('an image to cut out is required')
+      return [{ bytes: await renderCutout(source), contentType: 'image/png' }]
+    }
+    case 'packshot': {
+      const source = job.inputs.cutouts?.[0] ?? job.inputs.source ?? job.inputs.garments[0]
+      if (!source) throw new LocalInputError('a product image is required')
+      const target = job.target ?? { width: 800, height: 800 }
+      const bytes = await renderPackshot(source, target, job.options['shadow'] !== false)
+      return Array.from({ length: count }, () => ({ bytes, contentType: 'image/jpeg' }))
+    }
+    case 'upscale': {
+      if (!job.inputs.source) throw new LocalInputError('an image to upscale is required')
+      return [{ bytes: await renderUpscale(job.inputs.source, job.scale ?? 2), contentType: 'image/jpeg' }]
+    }
+    case 'text_to_image': {
+      const { width, height } = outputSize(job.aspectRatio, longSide)
+      const bytes = await drawModelFigure(figureOf(job.options), { width, height })
+      return Array.from({ length: count }, () => ({ bytes, contentType: 'image/jpeg' }))
+    }
+    default:
+      break
+  }
+  const garmentBytes = job.inputs.cutouts?.[0] ?? job.inputs.garments[0]
   if (!garmentBytes) throw new LocalInputError('a garment image is required')
   if (job.kind === 'fitting' && !job.inputs.person) throw new LocalInputError('a person image is required for try-on')
   const { width, height } = outputSize(job.aspectRatio, longSide)
   const style = resolveSceneStyle(job.scene.parameters)
   const seed = `${job.scene.id}:${hashString(job.prompt)}:${garmentBytes.length}:${hashString(garmentBytes.subarray(0, 4096).toString('base64'))}`
-  const count = Math.max(1, Math.min(8, Math.floor(job.count) || 1))
+  if (job.kind === 'photography' && job.options['subject'] === 'model') {
+    // on_model's scene step: the dressed model (its cut-out) stood in the scene.
+    const dressed = job.inputs.cutouts?.[0] ?? job.inputs.source
+    if (!dressed) throw new LocalInputError('a dressed model image is required')
+    const images: ProviderImage[] = []
+    for (let i = 0; i < count; i++) images.push({ bytes: await composeModelInScene(dressed, { style, width, height, variation: offset + i, seed }), contentType: 'image/jpeg' })
+    return images
+  }
   const [garment, person] = await Promise.all([
     extractSubject(garmentBytes, 640).then(trimSubject),
     job.kind === 'fitting' && job.inputs.person ? extractSubject(job.inputs.person, 768) : Promise.resolve(null),
   ])
   const images: ProviderImage[] = []
   for (let i = 0; i < count; i++) {
-    const req = { style, width, height, variation: i, seed }
+    const req = { style, width, height, variation: offset + i, seed }
     const bytes = person ? await composeFitting(person, garment, req) : await composePhotography(garment, req)
     images.push({ bytes, contentType: 'image/jpeg' })
   }
@@ -110,7 +155,8 @@ export function createLocalProvider(options: LocalProviderOptions = {}): ImagePr
 
   return {
     name: 'local',
-    supports: (kind) => kind === 'photography' || kind === 'fitting',
+    // Everything, locally: text_to_image draws the stand-in figures of the model library.
+    supports: (kind) => ['photography', 'fitting', 'cutout', 'packshot', 'upscale', 'text_to_image'].includes(kind),
 
     async submit(job) {
       const fail = random() < failRate

@@ -3,4 +3,5 @@ export { startFakeDashScope, DOCUMENTED_LIMITS, TASK_QUERY_QPS, type FakeDashSco
 export { inspectImage, sniffFormat, type InspectedImage, type SniffedFormat } from './inspect-image'
 export { startFakeStability, type FakeStability, type FakeStabilityOptions } from './fake-stability'
 export type { FakeFault, RecordedRequest } from './fake-server'
+export { imageFacts, recolor, type ImageFacts } from './image-facts'
 export { startImageHost, renderTestImage, type ImageHost } from './image-host'

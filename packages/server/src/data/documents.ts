@@ -129,6 +129,9 @@ export interface WorkDoc {
   files_pending?: boolean
 }
 
+export type PhotographyMode = 'on_model' | 'scene' | 'packshot'
+export type WorkMode = PhotographyMode | 'fitting' | 'upscale'
+
 export interface WorkParameters {
   count: number
   garment_images: string[]
@@ -136,6 +139,74 @@ export interface WorkParameters {
   garment_type?: string
   options: Record<string, unknown>
   from_work_id?: string | null
+  /** Photography works: the output mode (absent on works made before modes = 'scene'); 'upscale' works too. */
+  mode?: WorkMode
+  /** on_model: the bottom of a top + bottom pair. */
+  bottom_garment_image?: string
+  /** on_model: the library model used (chosen at generate time, also when the user asked for 随机). */
+  model_id?: string
+  /** on_model: the photo the garment is put on (the library model's file, or the user's own upload). */
+  model_image?: string
+  /** True when the model was picked at random among matching ones. */
+  model_random?: boolean
+  /** 画同款 source. */
+  from_showcase_id?: string
+  /** upscale works: the work and image upscaled, and the factor. */
+  source_work_id?: string
+  source_image?: string
+  scale?: number
+  /** generateBatch: the request and this work's position in it. */
+  batch_id?: string
+  batch_index?: number
+}
+
+export type TaskStepKind = 'cutout' | 'tryon' | 'scene' | 'packshot' | 'upscale'
+
+/**
+ * One provider step of a task. A step is a list of units (provider jobs); each unit's stored output file ids are
+ * written on the task before the next unit or step starts, so a reclaimed task resumes where it stopped.
+ */
+export interface TaskStep {
+  kind: TaskStepKind
+  /** Per unit: the images it was asked for (null until the step starts and its units are planned). */
+  units: Array<{ count: number; source: number | null; outputs: string[] | null; failed?: string }> | null
+}
+
+/** A model of the 模特库: a photo in storage with the attributes 随机 matches on. */
+export interface ModelDoc {
+  _id: string
+  name: string
+  gender: 'female' | 'male'
+  age: 'child' | 'young' | 'adult' | 'senior'
+  body: 'slim' | 'regular' | 'curvy' | 'plus'
+  pose: 'standing' | 'walking' | 'sitting' | 'half_body'
+  skin_tone: 'light' | 'medium' | 'tan' | 'deep'
+  scene_id: string | null
+  /** The full photo handed to try-on providers. */
+  file_id: string
+  thumbnail_file_id: string | null
+  source: 'drawn' | 'licensed' | 'generated'
+  licence: string
+  is_active: boolean
+  sort_order: number
+  created_at: Date
+  updated_at: Date
+}
+
+/** A 画同款 preset: a mode, a scene, a model and options, with an example image. */
+export interface ShowcaseDoc {
+  _id: string
+  title: string
+  mode: PhotographyMode
+  scene_id: string | null
+  model_id: string | null
+  options: Record<string, unknown>
+  /** Storage file id of the example image ('' until rendered). */
+  cover_file_id: string
+  sort_order: number
+  is_active: boolean
+  created_at: Date
+  updated_at: Date
 }
 
 export interface TaskDoc {
@@ -171,6 +242,12 @@ export interface TaskDoc {
   finished_at: Date | null
   /** Hash of the request's inputs: a request_id reused for a different request is a CONFLICT. */
   fingerprint?: string
+  /** The provider steps in order (absent on tasks queued before steps existed: one step of the type's kind). */
+  steps?: TaskStep[]
+  /** The step being worked on (index into steps). */
+  step_index?: number
+  /** Attempts of the current unit of the current step (the retry limit applies per unit; `attempts` is the total). */
+  unit_attempts?: number
   /** Set while the outputs wait for their image checks (the task stays `processing`). */
   moderation?: ModerationHold | null
 }

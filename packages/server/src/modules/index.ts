@@ -17,6 +17,7 @@ import { notifyProcedures } from './notify/procedures'
 import { worksProcedures } from './works/procedures'
 import { handleMediaCheckPush } from './moderation/verdict-push'
 import { handleHttpAccess, type HttpAccessEvent } from './payment/http-notify'
+import { modelProcedures } from './models/procedures'
 
 export const procedures: ProcedureMap = {
   ...userProcedures,
@@ -28,6 +29,7 @@ export const procedures: ProcedureMap = {
   ...queueProcedures,
   ...notifyProcedures,
   ...worksProcedures,
+  ...modelProcedures,
 }
 
 export const platformHandlers: PlatformHandlers = {

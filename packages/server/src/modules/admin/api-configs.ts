@@ -7,6 +7,8 @@ import { getDoc, must, toIsoOrNull } from '../../lib/db'
 import { sealHeaders } from '../../lib/secret-box'
 import type { ApiConfigDoc } from '../../data/documents'
 import { writeAudit } from '../catalog/audit'
+import { capabilitiesOf } from '../queue/capabilities'
+import { buildProvider } from '../queue/providers'
 
 /** What an audit record or a list shows of a config: everything but header values. */
 function redact(doc: ApiConfigDoc | null) {
@@ -31,6 +33,10 @@ export const adminApiConfigProcedures = defineProcedures({
         is_active: c.is_active,
         failures: c.failures ?? 0,
         open_until: toIsoOrNull(c.open_until),
+        capabilities: (() => {
+          const handle = buildProvider(rt, c)
+          return handle ? capabilitiesOf(handle.provider) : []
+        })(),
         poll_interval_ms: typeof c.poll_interval_ms === 'number' ? c.poll_interval_ms : null,
         limits: { max_concurrent: c.limits?.max_concurrent ?? null, submits_per_second: c.limits?.submits_per_second ?? null },
       })),

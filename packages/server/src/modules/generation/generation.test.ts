@@ -150,8 +150,8 @@ describe('idempotency and money', () => {
 
 describe('photography/getPricing', () => {
   it('answers the configured prices to anyone, and generate charges exactly that', async () => {
-    gw = await pipelineGateway({ config: { pricing: { photographyPerImage: 7, fittingPerImage: 11 } } })
-    expect(await gw.anonymous.ok('photography/getPricing', {})).toEqual({ photography_per_image: 7, fitting_per_image: 11, subscribe_template_ids: [] })
+    gw = await pipelineGateway({ config: { pricing: { photographyPerImage: 7, fittingPerImage: 11, onModelPerImage: 13, packshotPerImage: 3, upscalePerImage: 5 } } })
+    expect(await gw.anonymous.ok('photography/getPricing', {})).toEqual({ photography_per_image: 7, fitting_per_image: 11, modes: { on_model: 13, scene: 7, packshot: 3 }, upscale_per_image: 5, batch_max_items: 9, subscribe_template_ids: [] })
     await register(gw, 'alice')
     const file = await upload(gw, 'alice', await garmentBytes())
     const scene = (await gw.as('alice').ok('scene/getScenes', {})).items[0]!

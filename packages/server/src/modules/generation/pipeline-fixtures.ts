@@ -3,7 +3,7 @@
  * providers, seeded scenes/templates/provider config, users with uploaded inputs, and the money invariant.
  */
 import { createHash } from 'node:crypto'
-import { createFixtureGarment, createFixturePerson, createProvider, renderSceneThumbnail } from '@aiphoto/imaging'
+import { createFixtureGarment, createFixturePerson, createProvider, drawModelFigure, renderSceneThumbnail } from '@aiphoto/imaging'
 import type { ImageProvider, ProviderConfig, ProviderFactory } from '@aiphoto/runtime'
 import { expect } from 'vitest'
 import { seedDatabase } from '../../seed'
@@ -22,7 +22,7 @@ export function withProviders(extra: Record<string, (config: ProviderConfig) => 
 
 export async function pipelineGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
   const gw = await createTestGateway({ providers: createProvider, ...opts })
-  await seedDatabase(gw.rt, { renderSceneThumbnail: (params, size) => renderSceneThumbnail(params, size) })
+  await seedDatabase(gw.rt, { renderSceneThumbnail: (params, size) => renderSceneThumbnail(params, size), renderModelFigure: (attrs, size) => drawModelFigure(attrs, size) })
   return gw
 }
 

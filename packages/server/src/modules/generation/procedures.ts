@@ -1,5 +1,6 @@
+import { BATCH_MAX_ITEMS } from '@aiphoto/contract'
 import { defineProcedures, openidOf } from '../../procedure'
-import { generate } from './generate'
+import { generate, generateBatch, upscaleWork } from './generate'
 import { getProgress } from './progress'
 import { subscribeTemplateIds } from '../notify/notify'
 
@@ -10,15 +11,41 @@ export const generationProcedures = defineProcedures({
       openidOf(caller),
       {
         type: 'photography',
+        mode: input.mode,
         garment_images: input.garment_images,
+        garment_type: input.garment_type,
+        bottom_garment_image: input.bottom_garment_image,
+        model_id: input.model_id,
+        model_image: input.model_image,
         scene_id: input.scene_id,
         count: input.count,
         options: input.options,
         request_id: input.request_id,
         from_work_id: input.from_work_id,
+        from_showcase_id: input.from_showcase_id,
       },
       now,
     ),
+
+  'photography/generateBatch': async ({ rt, caller, input, now }) =>
+    generateBatch(
+      rt,
+      openidOf(caller),
+      {
+        items: input.items,
+        mode: input.mode,
+        model_id: input.model_id,
+        model_image: input.model_image,
+        scene_id: input.scene_id,
+        count: input.count,
+        options: input.options,
+        request_id: input.request_id,
+        from_showcase_id: input.from_showcase_id,
+      },
+      now,
+    ),
+
+  'photography/upscale': async ({ rt, caller, input, now }) => upscaleWork(rt, openidOf(caller), input, now),
 
   'fitting/generate': async ({ rt, caller, input, now }) =>
     generate(
@@ -38,9 +65,15 @@ export const generationProcedures = defineProcedures({
     ),
 
   'photography/getProgress': async ({ rt, caller, input, now }) => getProgress(rt, openidOf(caller), input.task_id, now),
-  'photography/getPricing': async ({ rt }) => ({
-    photography_per_image: rt.config.pricing.photographyPerImage,
-    fitting_per_image: rt.config.pricing.fittingPerImage,
-    subscribe_template_ids: subscribeTemplateIds(rt),
-  }),
+  'photography/getPricing': async ({ rt }) => {
+    const p = rt.config.pricing
+    return {
+      photography_per_image: p.photographyPerImage,
+      fitting_per_image: p.fittingPerImage,
+      modes: { on_model: p.onModelPerImage, scene: p.photographyPerImage, packshot: p.packshotPerImage },
+      upscale_per_image: p.upscalePerImage,
+      batch_max_items: BATCH_MAX_ITEMS,
+      subscribe_template_ids: subscribeTemplateIds(rt),
+    }
+  },
 })

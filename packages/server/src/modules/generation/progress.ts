@@ -1,7 +1,8 @@
 /**
  * `photography/getProgress`: where one of the caller's tasks stands (either type). If the task is due (queued
  * and runnable, or waiting for its next provider poll), the call first advances it one bounded step, so a
- * user watching the progress page keeps their own task moving between timer runs.
+ * user watching the progress page keeps their own task moving between timer runs. Multi-step tasks report the
+ * running step ("模特换装中 1/2") and a percentage that never goes backwards.
  */
 import type { Progress } from '@aiphoto/contract'
 import type { Runtime } from '@aiphoto/runtime'
@@ -11,17 +12,33 @@ import type { TaskDoc, WorkDoc } from '../../data/documents'
 import { isDue } from '../queue/claim'
 import { advanceOwnTask } from '../queue/worker'
 import { resolveHold } from '../moderation/hold'
+import { stepsOf } from '../queue/job'
+import { STEP_LABEL } from '../queue/steps'
 
 const IMAGE_URL_TTL_SECONDS = 3600
 
-function stageOf(t: TaskDoc): { stage: string; progress: number } {
+/** The running step, e.g. { index: 1, total: 2, kind: 'tryon', label: '模特换装中 1/2' }. */
+function stepView(t: TaskDoc): Progress['step'] {
+  const steps = stepsOf(t)
+  const i = Math.min(steps.length - 1, t.step_index ?? 0)
+  const kind = steps[i]!.kind
+  return { index: i + 1, total: steps.length, kind, label: `${STEP_LABEL[kind]} ${i + 1}/${steps.length}` }
+}
+
+function stageOf(t: TaskDoc): { stage: string; progress: number; step?: Progress['step'] } {
+  // Stored progress only grows (the runner keeps the highest value reached), and so does what we show.
+  const reached = Math.max(0, Math.min(95, t.progress ?? 0))
   switch (t.status) {
     case 'pending':
-      return t.attempts > 0 ? { stage: '生成遇到问题，正在重试', progress: 5 } : { stage: '排队中', progress: 0 }
-    case 'processing':
-      if (t.moderation) return { stage: '内容安全审核中', progress: 95 }
-      if (!t.provider_task_id) return { stage: '正在提交生成任务', progress: Math.max(5, t.progress ?? 5) }
-      return { stage: (t.progress ?? 0) >= 85 ? '正在保存作品' : '模型绘制中，请稍候', progress: Math.min(95, Math.max(10, t.progress ?? 10)) }
+      if (t.attempts > 0 || reached > 0) return { stage: t.attempts > 0 ? '生成遇到问题，正在重试' : '排队中', progress: Math.max(5, reached), step: stepView(t) }
+      return { stage: '排队中', progress: 0 }
+    case 'processing': {
+      if (t.moderation) return { stage: '内容安全审核中', progress: 95, step: stepView(t) }
+      const step = stepView(t)!
+      if (step.total > 1) return { stage: step.label, progress: Math.max(5, reached), step }
+      if (!t.provider_task_id) return { stage: '正在提交生成任务', progress: Math.max(5, reached), step }
+      return { stage: reached >= 85 ? '正在保存作品' : '模型绘制中，请稍候', progress: Math.max(10, reached), step }
+    }
     case 'completed':
       return { stage: (t.refunded ?? 0) > 0 ? '已完成（部分生成，差额已退回）' : '已完成', progress: 100 }
     case 'failed':
@@ -41,8 +58,9 @@ export async function getProgress(rt: Runtime, openid: string, taskId: string, n
     task = (await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)) ?? task
   }
 
-  const { stage, progress } = stageOf(task)
+  const { stage, progress, step } = stageOf(task)
   const out: Progress = { task_id: task._id, work_id: task.work_id, status: task.status, progress, stage }
+  if (step) out.step = step
   // Only a task actually waiting in line has a place in it; one waiting out a retry backoff or a provider's
   // throttling does not, and skipping the count keeps a poll that changes nothing at one billed read.
   if (task.status === 'pending' && isDue(task, now)) {

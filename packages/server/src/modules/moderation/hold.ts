@@ -26,16 +26,24 @@ export const MODERATION_TIMEOUT_REASON = '内容安全审核超时'
 
 export type HoldResult = 'completed' | 'failed' | 'running' | 'lost'
 
-/** Inputs of a task: its garment images and person image. */
+/** The user's own inputs of a task (a library model image is the operator's, not checked per task). */
 function inputsOf(task: TaskDoc): string[] {
-  return [...new Set([...(task.params.garment_images ?? []), ...(task.params.person_image ? [task.params.person_image] : [])])]
+  const p = task.params
+  const own = [...(p.garment_images ?? []), ...(p.person_image ? [p.person_image] : []), ...(p.bottom_garment_image ? [p.bottom_garment_image] : [])]
+  if (p.model_image && !p.model_id) own.push(p.model_image)
+  return [...new Set(own)]
 }
 
-/** Submits the outputs, records the hold and resolves it at once (verdicts may already be in). */
-export async function holdForModeration(rt: Runtime, task: ClaimedTask, outputs: string[], providerId: string | null, now: Date): Promise<HoldResult> {
+/**
+ * Submits the outputs, records the hold and resolves it at once (verdicts may already be in). `discard`: files no
+ * longer needed once the hold is ours (a multi-step task's intermediate images).
+ */
+export async function holdForModeration(rt: Runtime, task: ClaimedTask, outputs: string[], providerId: string | null, now: Date, discard: string[] = []): Promise<HoldResult> {
   const checks: ModerationHold['checks'] = []
   for (const fileId of inputsOf(task)) {
-    checks.push({ file_id: fileId, trace_id: await inputTrace(rt, task.user_openid, fileId, now), kind: 'input' })
+    const trace = await inputTrace(rt, task.user_openid, fileId, now)
+    // Not an uploaded asset (e.g. an earlier output being upscaled, which passed its own check): nothing to wait for.
+    if (trace !== undefined) checks.push({ file_id: fileId, trace_id: trace, kind: 'input' })
   }
   for (const fileId of outputs) {
     checks.push({ file_id: fileId, trace_id: await submitCheck(rt, { fileId, openid: task.user_openid, kind: 'output', taskId: task._id }, now), kind: 'output' })
@@ -48,13 +56,14 @@ export async function holdForModeration(rt: Runtime, task: ClaimedTask, outputs:
     await rt.storage.delete(outputs)
     return 'lost'
   }
+  if (discard.length) await rt.storage.delete(discard).catch((err: unknown) => rt.logger.warn('storage_delete_failed', { error: String((err as Error)?.message ?? err).slice(0, 200) }))
   return resolveHold(rt, task._id, now)
 }
 
-/** The trace id of an input's check, submitting one if the asset has none (registered before, or it failed). */
-async function inputTrace(rt: Runtime, openid: string, fileId: string, now: Date): Promise<string | null> {
+/** The trace id of an input's check (null: unchecked), submitting one if needed; undefined when it is no asset. */
+async function inputTrace(rt: Runtime, openid: string, fileId: string, now: Date): Promise<string | null | undefined> {
   const asset = await findOne<AssetDoc>(rt.db, 'assets', { user_openid: openid, file_id: fileId })
-  if (!asset) return null
+  if (!asset) return undefined
   return (await ensureAssetChecked(rt, asset, now)).trace_id
 }
 

@@ -37,7 +37,35 @@ export function buildProvider(rt: Runtime, config: ApiConfigDoc): ProviderHandle
   return { config, provider, pollIntervalMs: Number.isFinite(poll) && poll >= 50 ? poll : DEFAULT_POLL_INTERVAL_MS }
 }
 
+/**
+ * Cut-outs and packshots are cheap, deterministic image operations the local compositor does well (the issue's
+ * "白底图 may run on the local compositor in production too"): when no active config offers them, the built-in
+ * local compositor does, so an operator who switched the local config off for generation keeps them working.
+ */
+const BUILTIN_KINDS: ReadonlySet<GenerationKind> = new Set(['cutout', 'packshot'])
+export const BUILTIN_LOCAL_ID = 'local-builtin'
+
+function builtinLocal(rt: Runtime): ProviderHandle | null {
+  const now = new Date(0)
+  return buildProvider(rt, {
+    _id: BUILTIN_LOCAL_ID,
+    provider: 'local',
+    api_name: 'compositor',
+    endpoint: 'local:builtin',
+    headers: {},
+    default_params: {},
+    priority: 0,
+    weight: 1,
+    is_active: true,
+    failures: 0,
+    open_until: null,
+    created_at: now,
+    updated_at: now,
+  })
+}
+
 export async function providerById(rt: Runtime, id: string): Promise<ProviderHandle | null> {
+  if (id === BUILTIN_LOCAL_ID) return builtinLocal(rt)
   const config = await getDoc<ApiConfigDoc>(rt.db, 'api_configs', id)
   return config ? buildProvider(rt, config) : null
 }
@@ -55,11 +83,16 @@ export async function rankedProviders(rt: Runtime, kind: GenerationKind, now: Da
     const handle = buildProvider(rt, c)
     if (handle && handle.provider.supports(kind)) out.push(handle)
   }
+  if (out.length === 0 && BUILTIN_KINDS.has(kind)) {
+    const local = builtinLocal(rt)
+    if (local?.provider.supports(kind)) out.push(local)
+  }
   return out
 }
 
 /** Persists a breaker transition on the config document (read-modify-write; a lost update only delays opening). */
 export async function recordProviderOutcome(rt: Runtime, configId: string, outcome: 'success' | 'failure', now: Date): Promise<void> {
+  if (configId === BUILTIN_LOCAL_ID) return
   try {
     const doc = await getDoc<ApiConfigDoc>(rt.db, 'api_configs', configId)
     if (!doc) return

@@ -42,7 +42,8 @@ describe('providers: failover and circuit breaker', () => {
     const res = await photo(gw, 'alice')
     expect(await runWorker(gw)).toMatchObject({ claimed: 1, running: 1 }) // held for the image check, completed by its verdict
     const t = await taskDoc(gw, res.task_id)
-    expect(t).toMatchObject({ status: 'completed', attempts: 1, result: { provider_id: 'local-compositor' } })
+    // Two attempts: the cut-out (built-in compositor), then the scene step (Stability failed, local took it).
+    expect(t).toMatchObject({ status: 'completed', attempts: 2, result: { provider_id: 'local-compositor' } })
     expect(stability.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
     // The key reached the provider decrypted, and is stored encrypted.
     expect(stability.requests[0]!.headers.authorization).toBe('Bearer test-stability-key')
@@ -120,19 +121,20 @@ describe('retries, failure and refunds', () => {
     const res = await photo(gw, 'alice', 2)
     expect(await credits(gw, 'alice')).toBe(60)
     await runWorker(gw)
-    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'pending', attempts: 1 })
+    // attempts counts the task's provider attempts (the built-in cut-out was the first); the limit applies per unit.
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'pending', attempts: 2, unit_attempts: 1, step_index: 1 })
     const waiting = await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })
     expect(waiting).toMatchObject({ status: 'pending', stage: '生成遇到问题，正在重试' })
     // Waiting out a backoff is not waiting in line: no queue position (and no count query for it).
     expect(waiting.queue_position).toBeUndefined()
     await runWorker(gw) // not due yet
-    expect((await taskDoc(gw, res.task_id)).attempts).toBe(1)
+    expect((await taskDoc(gw, res.task_id)).attempts).toBe(2)
     for (const wait of [5_000, 30_000, 120_000]) {
       gw.clock.advance(wait)
       await runWorker(gw)
     }
     const t = await taskDoc(gw, res.task_id)
-    expect(t).toMatchObject({ status: 'failed', attempts: 4, refunded: 40 })
+    expect(t).toMatchObject({ status: 'failed', attempts: 5, refunded: 40, steps: [{ kind: 'cutout' }, { kind: 'scene', units: [{ count: 2, outputs: null, failed: 'upstream 503' }] }] })
     expect(await refunds(gw, 'alice')).toEqual([expect.objectContaining({ _id: `refund:${res.task_id}`, delta: 40 })])
     expect(await credits(gw, 'alice')).toBe(100)
     expect(await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'failed', refunded: 40, progress: 100 })
@@ -155,7 +157,7 @@ describe('retries, failure and refunds', () => {
     await register(gw, 'alice')
     const res = await photo(gw, 'alice')
     await runWorker(gw)
-    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'failed', attempts: 1, refunded: 20 })
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'failed', attempts: 2, unit_attempts: 0, refunded: 20 })
   })
 
   it('fewer images than paid for: completed with the difference refunded under the one refund key', async () => {
@@ -189,7 +191,7 @@ describe('leases: a worker killed mid-task', () => {
     const res = await photo(gw, 'alice', 2)
     const dropped = runWorker(gw) // never awaited until the end: the "killed" pass
     await until(() => calls === 1)
-    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'processing', attempts: 1 })
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'processing', attempts: 2, step_index: 1 })
     // Before the lease ends nobody else may take it.
     expect(await runWorker(gw)).toMatchObject({ claimed: 0 })
     gw.clock.advance(2 * 60_000 + 1)
@@ -199,7 +201,7 @@ describe('leases: a worker killed mid-task', () => {
     expect(done.image_count).toBe(2)
     held.open()
     await dropped
-    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', attempts: 2, refunded: 0 })
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', attempts: 3, refunded: 0 })
     for (const f of done.images) expect(await gw.rt.storage.stat(f), f).not.toBeNull()
     expect(await refunds(gw, 'alice')).toEqual([])
     expect(await credits(gw, 'alice')).toBe(60)
@@ -214,15 +216,16 @@ describe('leases: a worker killed mid-task', () => {
     const res = await photo(gw, 'alice')
     expect(await runWorker(gw, { budget_ms: 1000 })).toMatchObject({ claimed: 1, running: 1 })
     // The pass polled in place until its budget ran out, then let the job go with its provider task id.
-    expect(await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'processing', progress: 58 })
+    // Step 2/2 (the scene; the cut-out was step 1) at the provider's 60 %: 5 + 90 × (1 + 0.1 + 0.8 × 0.6) / 2 = 76.
+    expect(await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'processing', progress: 76, stage: '生成场景 2/2', step: { index: 2, total: 2, kind: 'scene' } })
     const polls = script.polls
     gw.clock.advance(60)
-    expect(await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'processing', progress: 58 })
+    expect(await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'processing', progress: 76 })
     expect(script.polls).toBe(polls + 1)
     ready = true
     gw.clock.advance(60)
     await runWorker(gw)
-    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', attempts: 1 })
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', attempts: 2 })
     expect(script.submits).toHaveLength(1)
   })
 })
@@ -311,7 +314,7 @@ describe('notifications and internal actions', () => {
     expect(await gw.as('alice').call('queue/processTask', {})).toMatchObject({ success: false, code: 'FORBIDDEN' })
     expect(await gw.as('alice').call('queue/addTask', { task_id: res.task_id })).toMatchObject({ success: false, code: 'FORBIDDEN' })
     await runWorker(gw)
-    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'pending', attempts: 1 })
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'pending', attempts: 2, unit_attempts: 1 })
     fail = false
     expect(await gw.system.ok('queue/addTask', { task_id: res.task_id })).toEqual({ task_id: res.task_id, status: 'pending' })
     const timer = (await gw.raw({ Type: 'Timer', TriggerName: 'worker', Time: gw.clock.now().toISOString() }, { kind: 'system', source: 'timer' })) as { success: boolean; data: { worker: { completed: number } } }

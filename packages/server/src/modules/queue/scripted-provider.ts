@@ -27,7 +27,8 @@ export function createScript(image: Buffer): Script {
 export function scriptedProvider(script: Script): ImageProvider {
   return {
     name: 'scripted',
-    supports: () => true,
+    // Cut-outs and packshots fall to the built-in local compositor, so scripts see only the generation steps.
+    supports: (kind) => kind !== 'cutout' && kind !== 'packshot',
     async submit(job) {
       script.submits.push(job)
       return script.onSubmit(job)

@@ -38,13 +38,14 @@ describe('throttling answers wait, never use up attempts or fail the task', () =
     for (let i = 0; i < 10; i++) {
       await runWorker(gw)
       const t = await taskDoc(gw, res.task_id)
-      expect(t).toMatchObject({ status: 'pending', attempts: 0 })
+      // The one attempt used is the cut-out step's (built-in compositor); the throttled scene submits gave theirs back.
+      expect(t).toMatchObject({ status: 'pending', attempts: 1, unit_attempts: 0, step_index: 1 })
       await runWorker(gw) // not due before the wait
       gw.clock.advance(2_000)
     }
     expect((await gw.rt.db.collection('api_configs').doc('scripted-1').get()).data[0]).toMatchObject({ failures: 0, open_until: null })
     await runWorker(gw)
-    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', attempts: 1 })
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', attempts: 2 })
     expect(script.submits).toHaveLength(11)
     expect((await ledger(gw, 'alice')).filter((e) => e.kind === 'refund')).toEqual([])
     expect(await credits(gw, 'alice')).toBe(80)
@@ -64,11 +65,13 @@ describe('throttling answers wait, never use up attempts or fail the task', () =
     // The owner's getProgress advances one step and never waits for the provider.
     const advance = () => gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })
     await advance()
-    for (let i = 0; i < 4 && (await taskDoc(gw, res.task_id)).status !== 'completed'; i++) {
+    // (one more call than polls: the first getProgress ran the cut-out step)
+    for (let i = 0; i < 5 && (await taskDoc(gw, res.task_id)).status !== 'completed'; i++) {
       gw.clock.advance(5_001)
       await advance()
     }
-    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', attempts: 1, provider_task_id: 'job-1' })
+    // Stored under the scene step's one unit, from the job polled all along.
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', attempts: 2, provider_id: 'scripted-1', steps: [{ kind: 'cutout' }, { kind: 'scene', units: [{ outputs: [expect.any(String)] }] }] })
     expect(script.submits).toHaveLength(1)
     expect(polls).toBe(4)
   })

@@ -8,7 +8,7 @@ import type { Runtime } from '@aiphoto/runtime'
 import { AppError } from '../../errors'
 import { decodeCursor, olderThan, toPage } from '../../lib/cursor'
 import { getDoc, must, toIso, toIsoOrNull } from '../../lib/db'
-import type { TaskDoc, WorkDoc } from '../../data/documents'
+import type { TaskDoc, WorkDoc, WorkMode } from '../../data/documents'
 import { runTx } from '../ledger/ledger'
 import { cancelInTx, isActive } from '../queue/settle'
 
@@ -22,10 +22,16 @@ async function requireOwnWork(rt: Runtime, openid: string, workId: string): Prom
   return work
 }
 
+/** A work's mode; photography works made before modes existed were scene photos. */
+export function workMode(w: Pick<WorkDoc, 'type' | 'parameters'>): WorkMode {
+  return w.parameters?.mode ?? (w.type === 'fitting' ? 'fitting' : 'scene')
+}
+
 function summary(w: WorkDoc, cover: string | null): WorkSummary {
   return {
     _id: w._id,
     type: w.type,
+    mode: workMode(w),
     status: w.status,
     task_id: w.task_id,
     scene_id: w.scene_id ?? null,
@@ -67,6 +73,7 @@ export async function workDetail(rt: Runtime, openid: string, workId: string): P
     refunded: w.refunded ?? 0,
     error: w.error ?? null,
     completed_at: toIsoOrNull(w.completed_at),
+    source_work_id: w.parameters?.source_work_id ?? null,
   }
 }
 

@@ -1,0 +1,170 @@
+/**
+ * The 模特库: preset model photos with attributes. Users see active models as thumbnails (signed URLs) and pick
+ * one, or let 随机 pick among the ones matching their filters; admins add, edit, hide and order them. The full
+ * photo is only ever handed to try-on providers (as a signed URL or bytes), never listed.
+ */
+import type { Runtime } from '@aiphoto/runtime'
+import { AppError } from '../../errors'
+import { getDoc, must, toIso } from '../../lib/db'
+import type { ModelDoc } from '../../data/documents'
+import { hashPick } from '../../lib/hash-pick'
+import { writeAudit } from '../catalog/audit'
+
+const THUMB_TTL_SECONDS = 2 * 3600
+
+export type ModelFilter = Partial<Pick<ModelDoc, 'gender' | 'age' | 'body' | 'pose' | 'skin_tone'>> & { scene_id?: string | undefined }
+
+async function queryModels(rt: Runtime, where: object): Promise<ModelDoc[]> {
+  const res = must(await rt.db.collection('models').where(where).orderBy('sort_order', 'asc').orderBy('_id', 'asc').limit(1000).get()) as { data: ModelDoc[] }
+  return res.data
+}
+
+function whereOf(filter: ModelFilter): Record<string, unknown> {
+  const where: Record<string, unknown> = { is_active: true }
+  for (const key of ['gender', 'age', 'body', 'pose', 'skin_tone', 'scene_id'] as const) if (filter[key] !== undefined) where[key] = filter[key]
+  return where
+}
+
+async function thumbUrls(rt: Runtime, docs: ModelDoc[]): Promise<Map<string, string>> {
+  const ids = [...new Set(docs.map((d) => d.thumbnail_file_id ?? d.file_id).filter(Boolean))]
+  const out = new Map<string, string>()
+  if (ids.length) for (const r of await rt.storage.getTempUrls(ids, THUMB_TTL_SECONDS)) if (r.url) out.set(r.fileId, r.url)
+  return out
+}
+
+function userView(d: ModelDoc, urls: Map<string, string>) {
+  return {
+    _id: d._id,
+    name: d.name,
+    gender: d.gender,
+    age: d.age,
+    body: d.body,
+    pose: d.pose,
+    skin_tone: d.skin_tone,
+    scene_id: d.scene_id ?? null,
+    source: d.source,
+    thumbnail_url: urls.get(d.thumbnail_file_id ?? d.file_id) ?? '',
+  }
+}
+
+export async function listActiveModels(rt: Runtime, filter: ModelFilter) {
+  const docs = await queryModels(rt, whereOf(filter))
+  const urls = await thumbUrls(rt, docs)
+  return docs.map((d) => userView(d, urls))
+}
+
+export async function listAllModels(rt: Runtime) {
+  const _ = rt.db.command
+  const docs = await queryModels(rt, { _id: _.exists(true) })
+  const urls = await thumbUrls(rt, docs)
+  return docs.map((d) => ({
+    ...userView(d, urls),
+    file_id: d.file_id,
+    thumbnail_file_id: d.thumbnail_file_id ?? null,
+    licence: d.licence,
+    is_active: d.is_active,
+    sort_order: d.sort_order,
+    created_at: toIso(d.created_at),
+    updated_at: toIso(d.updated_at),
+  }))
+}
+
+/** An active model by id, or NOT_FOUND (a hidden model can't be chosen for a new task). */
+export async function requireActiveModel(rt: Runtime, id: string): Promise<ModelDoc> {
+  const doc = await getDoc<ModelDoc>(rt.db, 'models', id)
+  if (!doc || !doc.is_active) throw new AppError('NOT_FOUND', '模特不存在或已下线')
+  return doc
+}
+
+/**
+ * 随机: one active model matching the filter, chosen deterministically from `seed` (the task id), so a replayed
+ * request picks the same model. Filters are relaxed in order (scene, skin tone, body, pose, age) when nothing
+ * matches; the gender is never relaxed. NOT_FOUND when the library has no model of that gender at all.
+ */
+export async function pickRandomModel(rt: Runtime, filter: ModelFilter, seed: string): Promise<ModelDoc> {
+  const relax: Array<keyof ModelFilter> = ['scene_id', 'skin_tone', 'body', 'pose', 'age']
+  let current: ModelFilter = { ...filter }
+  for (let i = 0; i <= relax.length; i++) {
+    const docs = await queryModels(rt, whereOf(current))
+    if (docs.length) return hashPick(docs, seed)
+    const key = relax[i]
+    if (key) current = { ...current, [key]: undefined }
+  }
+  throw new AppError('NOT_FOUND', '模特库暂无符合条件的模特', { field: 'model_id' })
+}
+
+export interface UpsertModelInput {
+  _id?: string | undefined
+  name: string
+  gender: ModelDoc['gender']
+  age: ModelDoc['age']
+  body: ModelDoc['body']
+  pose: ModelDoc['pose']
+  skin_tone: ModelDoc['skin_tone']
+  scene_id: string | null
+  file_id: string
+  thumbnail_file_id?: string | undefined
+  source: ModelDoc['source']
+  licence: string
+  sort_order: number
+  is_active: boolean
+}
+
+/** Adds or edits a model; the photo (and thumbnail) must exist in storage. */
+export async function upsertModel(rt: Runtime, actor: string, input: UpsertModelInput, now: Date, requestId: string): Promise<{ _id: string; created: boolean }> {
+  for (const [field, fileId] of [['file_id', input.file_id], ['thumbnail_file_id', input.thumbnail_file_id]] as const) {
+    if (fileId && !(await rt.storage.stat(fileId))) throw new AppError('VALIDATION_FAILED', '图片文件不存在，请先上传', { field })
+  }
+  if (input.scene_id && !(await getDoc(rt.db, 'scenes', input.scene_id))) throw new AppError('NOT_FOUND', '场景不存在', { field: 'scene_id' })
+  const id = input._id ?? `model-${rt.ids.id().slice(0, 16)}`
+  const before = input._id ? await getDoc<ModelDoc>(rt.db, 'models', id) : null
+  const doc: ModelDoc = {
+    _id: id,
+    name: input.name,
+    gender: input.gender,
+    age: input.age,
+    body: input.body,
+    pose: input.pose,
+    skin_tone: input.skin_tone,
+    scene_id: input.scene_id,
+    file_id: input.file_id,
+    thumbnail_file_id: input.thumbnail_file_id ?? null,
+    source: input.source,
+    licence: input.licence,
+    is_active: input.is_active,
+    sort_order: input.sort_order,
+    created_at: before?.created_at ?? now,
+    updated_at: now,
+  }
+  const { _id, ...fields } = doc
+  must(await rt.db.collection('models').doc(_id).set(fields))
+  await writeAudit(rt, { actor, action: before ? 'model.update' : 'model.create', target: `models/${id}`, before, after: doc, requestId, now })
+  return { _id: id, created: !before }
+}
+
+export async function setModelActive(rt: Runtime, actor: string, id: string, isActive: boolean, now: Date, requestId: string) {
+  const before = await getDoc<ModelDoc>(rt.db, 'models', id)
+  if (!before) throw new AppError('NOT_FOUND', '模特不存在')
+  if (before.is_active !== isActive) {
+    must(await rt.db.collection('models').doc(id).update({ is_active: isActive, updated_at: now }))
+    await writeAudit(rt, { actor, action: isActive ? 'model.activate' : 'model.deactivate', target: `models/${id}`, before: { is_active: before.is_active }, after: { is_active: isActive }, requestId, now })
+  }
+  return { _id: id, is_active: isActive }
+}
+
+/** The given ids get sort_order 10, 20, 30… in that order; unknown ids are NOT_FOUND and nothing changes. */
+export async function reorderModels(rt: Runtime, actor: string, ids: string[], now: Date, requestId: string) {
+  if (new Set(ids).size !== ids.length) throw new AppError('VALIDATION_FAILED', '模特编号重复', { field: 'ids' })
+  const docs = await Promise.all(ids.map((id) => getDoc<ModelDoc>(rt.db, 'models', id)))
+  const missing = ids.filter((_, i) => !docs[i])
+  if (missing.length) throw new AppError('NOT_FOUND', '模特不存在', { ids: missing.slice(0, 10) })
+  let updated = 0
+  for (let i = 0; i < ids.length; i++) {
+    const order = (i + 1) * 10
+    if (docs[i]!.sort_order === order) continue
+    must(await rt.db.collection('models').doc(ids[i]!).update({ sort_order: order, updated_at: now }))
+    updated++
+  }
+  await writeAudit(rt, { actor, action: 'model.reorder', target: 'models', before: docs.map((d) => ({ _id: d!._id, sort_order: d!.sort_order })), after: ids.map((id, i) => ({ _id: id, sort_order: (i + 1) * 10 })), requestId, now })
+  return { updated }
+}

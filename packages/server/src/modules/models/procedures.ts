@@ -1,0 +1,13 @@
+import { defineProcedures, openidOf } from '../../procedure'
+import { listActiveModels, listAllModels, reorderModels, setModelActive, upsertModel } from './library'
+import { getPreset, listShowcases } from './showcases'
+
+export const modelProcedures = defineProcedures({
+  'photography/listModels': async ({ rt, input }) => ({ items: await listActiveModels(rt, input) }),
+  'photography/listShowcases': async ({ rt, input }) => ({ items: await listShowcases(rt, input.mode) }),
+  'photography/getPreset': async ({ rt, caller, input }) => getPreset(rt, openidOf(caller), input),
+  'admin/listModels': async ({ rt }) => ({ items: await listAllModels(rt) }),
+  'admin/upsertModel': async ({ rt, caller, input, now, requestId }) => upsertModel(rt, openidOf(caller), input, now, requestId),
+  'admin/setModelActive': async ({ rt, caller, input, now, requestId }) => setModelActive(rt, openidOf(caller), input._id, input.is_active, now, requestId),
+  'admin/reorderModels': async ({ rt, caller, input, now, requestId }) => reorderModels(rt, openidOf(caller), input.ids, now, requestId),
+})
