@@ -8,7 +8,7 @@
  * until it is done; the app's progress page polls getProgress with its backoff (1 s growing ×1.5 to 5 s,
  * apps/miniapp/src/package-create/progress/backoff.ts). Baseline in the same run: the seed's design — no kick,
  * no worker holding the task, the page polling getProgress every second, each poll moving the task one step.
- * The provider is simulated with a 3 s job (real time, polled every 1 s like a remote provider).
+ * The provider is simulated with a 15 s job (DashScope try-on takes 15–30 s) (real time, polled every 1 s like a remote provider).
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
@@ -18,11 +18,13 @@ import { contextFor, createLocalRuntime, type LocalRuntime } from '@aiphoto/loca
 import { jsonLogger, type ImageProvider, type ProviderOutcome, type SchedulerPort, type StoragePort } from '@aiphoto/runtime'
 import type { BenchRow, BenchSuite } from '../types'
 
-const PROVIDER_MS = 3000
+const PROVIDER_MS = 15_000
 const MEMORY_GB = 0.5
 const READS = new Set(['database.getDocument', 'database.calculateDocument', 'database.aggregateDocuments'])
 const WRITES = new Set(['database.insertDocument', 'database.modifyDocument', 'database.modifyAndReturnDoc', 'database.removeDocument'])
 const MINUTES_PER_MONTH = 30 * 24 * 60
+/** Local stand-ins for WeChat APIs that keep their books in our database (subscribeMessage, the pay provider). */
+const API_STANDINS = new Set(['message_outbox', 'fake_pay_transactions'])
 
 type Role = 'backend' | 'poll'
 interface Tally {
@@ -80,9 +82,9 @@ async function world(design: 'ours' | 'seed') {
     priority: 1, weight: 10, is_active: true, failures: 0, open_until: null, poll_interval_ms: 1000, created_at: now, updated_at: now,
   })
   let counting = false
-  rt.database.setInterceptor(async (action, _params, next) => {
+  rt.database.setInterceptor(async (action, params, next) => {
     const role = als.getStore()
-    if (counting && role) {
+    if (counting && role && !API_STANDINS.has(String(params?.collectionName ?? ''))) {
       const t = tallies[role]
       if (READS.has(action)) t.reads++
       else if (WRITES.has(action)) t.writes++
@@ -153,7 +155,8 @@ const modes = (garment: string, person: string) => [
   { name: 'photography ×4', single: false, url: 'photography/generate', input: { garment_images: [garment], scene_id: 'studio-grey', count: 4 }, images: 4 },
 ]
 
-const ops = (t: Tally) => t.reads + t.writes + t.tx
+/** Billed database operations: reads and writes (transaction begin/commit requests are counted apart, in `tx`). */
+const ops = (t: Tally) => t.reads + t.writes
 
 const suite: BenchSuite = {
   name: 'cloudbase-cost',
@@ -170,8 +173,8 @@ const suite: BenchSuite = {
         const per = (n: number) => n / m.images
         const bAll = (t: { backend: Tally; poll: Tally }) => ops(t.backend) + ops(t.poll)
         rows.push(
-          { suite: S, name: `${m.name}: DB operations per image, backend (generate + worker; r/w/tx ${per(a.backend.reads).toFixed(1)}/${per(a.backend.writes).toFixed(1)}/${per(a.backend.tx).toFixed(1)})`, value: per(ops(a.backend)), unit: 'ops', baseline: { name: 'seed design, backend share', value: per(ops(b.backend)) } },
-          { suite: S, name: `${m.name}: DB operations per image incl. the app's progress polls (${a.poll.invocations} polls)`, value: per(bAll(a)), unit: 'ops', baseline: { name: `seed design: 1 poll/s (${b.poll.invocations} polls)`, value: per(bAll(b)) }, ...(m.single ? { goal: '≤ 25', pass: bAll(a) <= 25 } : {}) },
+          { suite: S, name: `${m.name}: DB reads+writes per image, backend (generate + worker; r/w ${per(a.backend.reads).toFixed(1)}/${per(a.backend.writes).toFixed(1)})`, value: per(ops(a.backend)), unit: 'ops', baseline: { name: 'seed design, backend share', value: per(ops(b.backend)) } },
+          { suite: S, name: `${m.name}: DB reads+writes per image incl. the app's progress polls (${a.poll.invocations} polls; + ${per(a.backend.tx).toFixed(0)} transaction begin/commit)`, value: per(bAll(a)), unit: 'ops', baseline: { name: `seed design: 1 poll/s (${b.poll.invocations} polls)`, value: per(bAll(b)) }, ...(m.single ? { goal: '≤ 25', pass: bAll(a) <= 25 } : {}) },
           { suite: S, name: `${m.name}: invocations per image, backend (generate + self-kick + timer)`, value: per(a.backend.invocations), unit: 'calls', baseline: { name: 'seed design (generate only; polls advance the task)', value: per(b.backend.invocations) }, ...(m.single ? { goal: '≤ 3', pass: a.backend.invocations <= 3 } : {}) },
           { suite: S, name: `${m.name}: invocations per image incl. progress polls`, value: per(a.backend.invocations + a.poll.invocations), unit: 'calls', baseline: { name: 'seed design: 1 poll/s', value: per(b.backend.invocations + b.poll.invocations) } },
           { suite: S, name: `${m.name}: storage operations per image`, value: per(a.backend.storage + a.poll.storage), unit: 'ops', baseline: { name: 'seed design', value: per(b.backend.storage + b.poll.storage) } },

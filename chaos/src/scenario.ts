@@ -85,7 +85,7 @@ interface SimUser {
   step: number
 }
 
-type Act = 'register' | 'upload' | 'generate' | 'regenerate' | 'poll' | 'cancel' | 'delete' | 'checkin' | 'buy' | 'admin' | 'peek' | 'list'
+type Act = 'register' | 'upload' | 'generate' | 'regenerate' | 'upscale' | 'poll' | 'cancel' | 'delete' | 'checkin' | 'buy' | 'admin' | 'peek' | 'list'
 const ACTS: Array<[Act, number]> = [
   ['generate', 26],
   ['poll', 18],
@@ -95,6 +95,7 @@ const ACTS: Array<[Act, number]> = [
   ['cancel', 6],
   ['delete', 3],
   ['regenerate', 4],
+  ['upscale', 3],
   ['admin', 5],
   ['peek', 7],
   ['list', 10],
@@ -222,10 +223,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           const input = mode.build({ garments: u.garments, person: u.person, scenes: world.scenes }, u.rand)
           const requestId = `${u.openid}-g${++u.gens}`
           const res = await attempt(label, me, { $url: mode.url, ...input, request_id: requestId })
-          const data = okData<{ task_id: string; work_id: string }>(res)
+          const data = okData<{ task_id?: string; work_id?: string; works?: Array<{ task_id: string; work_id: string }> }>(res)
           if (!data) return
           if (!u.tasks.length) withTasks.push(u)
-          u.tasks.push({ task_id: data.task_id, work_id: data.work_id, mode: mode.name })
+          for (const w of data.works ?? [{ task_id: data.task_id!, work_id: data.work_id! }]) u.tasks.push({ task_id: w.task_id, work_id: w.work_id, mode: mode.name })
           stats.generateAccepted++
           stats.generateByMode[mode.name] = (stats.generateByMode[mode.name] ?? 0) + 1
           return
@@ -234,12 +235,24 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
           // 再来一张: the same inputs again, from an earlier work.
           const t = u.tasks[Math.floor(u.rand() * u.tasks.length)]
           if (!t) return
+          if (t.mode === 'upscale') return
           const url = t.mode === 'fitting' ? 'fitting/generate' : 'photography/generate'
           const data = okData<{ task_id: string; work_id: string }>(await attempt(label, me, { $url: url, from_work_id: t.work_id, request_id: `${u.openid}-g${++u.gens}` }))
           if (!data) return
           u.tasks.push({ task_id: data.task_id, work_id: data.work_id, mode: t.mode })
           stats.generateAccepted++
           stats.generateByMode['regenerate'] = (stats.generateByMode['regenerate'] ?? 0) + 1
+          return
+        }
+        case 'upscale': {
+          // 高清放大 of one of the user's works (refused unless it completed: a business answer, not retried).
+          const t = u.tasks[Math.floor(u.rand() * u.tasks.length)]
+          if (!t) return
+          const data = okData<{ task_id: string; work_id: string }>(await attempt(label, me, { $url: 'photography/upscale', work_id: t.work_id, request_id: `${u.openid}-g${++u.gens}` }))
+          if (!data) return
+          u.tasks.push({ task_id: data.task_id, work_id: data.work_id, mode: 'upscale' })
+          stats.generateAccepted++
+          stats.generateByMode['upscale'] = (stats.generateByMode['upscale'] ?? 0) + 1
           return
         }
         case 'delete': {

@@ -45,7 +45,8 @@ export async function createWorld(opts: { seed: number; plan: FaultPlan; provide
     config: { adminOpenids: [ADMIN], rateLimit: { windowMs: 60_000, defaultMax: 10_000 } },
     faults,
   })
-  await seedDatabase(rt)
+  // The model library needs its figures (a plain image each: the simulated provider never looks at them).
+  await seedDatabase(rt, { renderModelFigure: (_a, size) => sharp({ create: { width: size.width, height: size.height, channels: 3, background: '#c8b8a8' } }).jpeg().toBuffer() })
   const now = clock.now()
   await rt.db.collection('api_configs').doc('local-compositor').update({ is_active: false })
   await rt.db.collection('api_configs').add({

@@ -2,7 +2,7 @@
  * Driving the Taro H5 app: it keeps earlier pages of the stack in the DOM (hidden), so every lookup is scoped to
  * what is visible; toasts, modals and action sheets are Taro's own DOM (`.taro__toast`, `.taro-actionsheet__cell`).
  */
-import { mkdirSync, rmSync } from 'node:fs'
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { repoRoot } from './harness'
@@ -101,10 +101,13 @@ export async function storedToken(page: Page): Promise<string> {
   return token
 }
 
-/** Numbered full-page screenshots under artifacts/e2e/ (cleared once per run). */
+/**
+ * Numbered full-page screenshots under artifacts/e2e/ (its own .png files cleared once per run; sub-directories such
+ * as artifacts/e2e/admin/ belong to other test files and are left alone).
+ */
 export function screenshotter(dir = path.join(repoRoot, 'artifacts', 'e2e')) {
-  rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
+  for (const f of readdirSync(dir)) if (f.endsWith('.png')) rmSync(path.join(dir, f), { force: true })
   let n = 0
   const taken: string[] = []
   return {

@@ -9,6 +9,11 @@ export default defineAppConfig({
     { root: 'package-create', pages: ['photography/index', 'fitting/index', 'progress/index'] },
     { root: 'package-works', pages: ['detail/index'] },
     { root: 'package-account', pages: ['recharge/index', 'records/index'] },
+    // The operators' console: entered from 我的 only when the server says is_admin; never preloaded.
+    {
+      root: 'package-admin',
+      pages: ['dashboard/index', 'tasks/index', 'task/index', 'users/index', 'orders/index', 'catalog/index', 'providers/index', 'audit/index'],
+    },
   ],
   preloadRule: {
     'pages/index/index': { network: 'all', packages: ['package-create'] },

@@ -22,13 +22,16 @@ async function send(fetch: FetchLike, url: string, init: Parameters<FetchLike>[1
   return parseJsonBody(await res.text(), res.status)
 }
 
-/** `POST ${baseUrl}/api/dev/login {nickname}` → `{ token, openid }` (H5 preview only). */
-export async function devLogin(options: { baseUrl: string; fetch: FetchLike }, nickname: string): Promise<{ token: string; openid: string }> {
+/**
+ * `POST ${baseUrl}/api/dev/login {nickname, openid?}` → `{ token, openid }` (H5 preview only). A given openid signs in
+ * as that user (e.g. one listed in AIPHOTO_ADMIN_OPENIDS); without, the local cloud picks a new random one.
+ */
+export async function devLogin(options: { baseUrl: string; fetch: FetchLike }, nickname: string, openid?: string): Promise<{ token: string; openid: string }> {
   const url = `${options.baseUrl}/api/dev/login`
   const body = await send(options.fetch, url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ nickname }),
+    body: JSON.stringify(openid ? { nickname, openid } : { nickname }),
   })
   return unwrapPlain(url, body)
 }

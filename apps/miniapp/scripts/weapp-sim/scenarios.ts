@@ -44,6 +44,15 @@ export function weappSuite(platform: Platform): void {
       s.launch()
       await s.waitFor(() => s.has('view', /纯白影棚/), 'the scene list')
       expect(s.cloudInit?.env).toBe(CI_ENV.cloudEnv)
+      // A thumbnail whose signed URL stopped working makes the tab page fetch fresh ones (once).
+      const sceneCalls = () => s.calls.filter((c) => c.api === 'cloud.callFunction' && (c.args as { data: { $url: string } }).data.$url === 'scene/getScenes').length
+      const before = sceneCalls()
+      // Every thumbnail of the grid failing at once (all signed together) is one reload, not one per image.
+      s.trigger('image', 'error', { errMsg: 'GET thumbnail 403' })
+      s.trigger('image', 'error', { errMsg: 'GET thumbnail 403' })
+      await s.waitFor(() => sceneCalls() === before + 1, 'fresh scene URLs after an image error')
+      await s.settle(6)
+      expect(sceneCalls()).toBe(before + 1)
       const routes = [...s.app.pages, ...(s.app.subPackages ?? []).flatMap((p) => p.pages.map((r) => `${p.root}/${r}`))]
       for (const route of routes) {
         const tab = (s.app.tabBar?.list ?? []).some((t) => t.pagePath === route)

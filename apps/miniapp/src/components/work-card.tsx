@@ -11,13 +11,13 @@ const STATUS_TEXT: Record<WorkSummary['status'], string> = {
   cancelled: '已取消',
 }
 
-export function WorkCard(props: { work: WorkSummary; onClick: () => void }) {
+export function WorkCard(props: { work: WorkSummary; onClick: () => void; onImageError?: () => void }) {
   const w = props.work
   const badge = STATUS_TEXT[w.status]
   return (
     <View className='work-card' onClick={props.onClick} {...pressable(`${w.type === 'photography' ? '服装摄影' : '虚拟试衣'}作品${badge ? `（${badge}）` : ''}`)}>
       {w.cover_url ? (
-        <Image className='work-img' src={w.cover_url} mode='aspectFill' lazyLoad />
+        <Image className='work-img' src={w.cover_url} mode='aspectFill' lazyLoad onError={props.onImageError} />
       ) : (
         <View className={`work-img work-placeholder ${w.status === 'failed' || w.status === 'cancelled' ? 'work-placeholder-off' : ''}`}>
           {badge || '暂无图片'}

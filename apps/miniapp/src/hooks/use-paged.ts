@@ -15,6 +15,8 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
   const [status, setStatus] = useState<'idle' | 'loading' | 'more' | 'error'>('idle')
   const [error, setError] = useState<string | null>(null)
   const [loaded, setLoaded] = useState(false)
+  /** When the first page was fetched: the list's signed image URLs are as old as this (hooks/use-fresh.ts). */
+  const [loadedAt, setLoadedAt] = useState<number | null>(null)
   // Each reload bumps the generation so answers for an older tab or refresh are dropped.
   const generation = useRef(0)
   const busy = useRef(false)
@@ -31,6 +33,7 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
       setCursor(page.next_cursor)
       setStatus('idle')
       setLoaded(true)
+      setLoadedAt(Date.now())
     } catch (e) {
       if (gen !== generation.current) return
       setError(errorMessage(e))
@@ -61,7 +64,7 @@ export function usePaged<T>(fetchPage: (cursor: string | undefined) => Promise<P
     }
   }, [cursor, fetchPage])
 
-  return { items, setItems, hasMore: cursor !== null, status, error, loaded, reload, loadMore }
+  return { items, setItems, hasMore: cursor !== null, status, error, loaded, loadedAt, reload, loadMore }
 }
 
 /** Wires a paged list to its page's gestures: pull-down refreshes, reaching the bottom loads the next page. */

@@ -1,7 +1,7 @@
 /** H5 preview only: a development sign-in by nickname against the local cloud (the mini-program uses OPENID). */
 import { useState } from 'react'
 import { Button, Input, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { devLogin } from '@aiphoto/client'
 import { apiBase } from '../../services/env'
 import { signIn } from '../../services/session'
@@ -9,7 +9,13 @@ import { toastError, toastText } from '../../services/ui'
 import './index.css'
 import { pressState } from '../../components/press-state'
 
+// The local cloud accepts 1-64 of these for a chosen openid (apps/local-cloud dev login).
+const OPENID = /^[A-Za-z0-9_-]{1,64}$/
+
 export default function Login() {
+  // `#/pages/login/index?openid=ops_admin` signs in as that openid (an operator listed in AIPHOTO_ADMIN_OPENIDS).
+  const { params } = useRouter()
+  const openid = typeof params.openid === 'string' && OPENID.test(params.openid) ? params.openid : undefined
   const [nickname, setNickname] = useState('')
   const [busy, setBusy] = useState(false)
 
@@ -21,7 +27,7 @@ export default function Login() {
     }
     setBusy(true)
     try {
-      const { token } = await devLogin({ baseUrl: apiBase, fetch: (url, init) => fetch(url, init as RequestInit) }, name)
+      const { token } = await devLogin({ baseUrl: apiBase, fetch: (url, init) => fetch(url, init as RequestInit) }, name, openid)
       await signIn(token)
       await Taro.reLaunch({ url: '/pages/index/index' })
     } catch (e) {
@@ -51,6 +57,7 @@ export default function Login() {
         <Button className='btn login-btn' {...pressState({ busy })} onClick={submit}>
           进入
         </Button>
+        {openid ? <View className='faint login-note login-openid'>将以 openid {openid} 登录</View> : null}
         <View className='faint login-note'>仅用于 H5 预览；小程序内使用微信身份自动登录</View>
       </View>
     </View>

@@ -202,6 +202,13 @@ export default function Mine() {
           <View>我的作品</View>
           <View className='faint'>›</View>
         </View>
+        {/* The server decides (is_admin); hiding the entry is convenience, every admin action checks access itself. */}
+        {profile?.is_admin ? (
+          <View className='menu-item row between menu-admin' {...pressable()} onClick={() => Taro.navigateTo({ url: '/package-admin/dashboard/index' })}>
+            <View>运营后台</View>
+            <View className='faint'>›</View>
+          </View>
+        ) : null}
       </View>
       <View className='list-end'>AI摄影师 · 让每件衣服都有好照片</View>
     </View>

@@ -9,6 +9,7 @@ import { Tabs } from '../../components/tabs'
 import { Skeleton } from '../../components/skeleton'
 import { ErrorView, StateView } from '../../components/state-view'
 import { WorkCard } from '../../components/work-card'
+import { useFreshUrls } from '../../hooks/use-fresh'
 import './index.css'
 
 type Tab = 'all' | 'photography' | 'fitting' | 'favorite'
@@ -46,6 +47,8 @@ export default function Works() {
     if (list.loaded) void list.reload()
   })
   useListGestures(list)
+  // A tab page can stay open past the covers' signed URLs (1 h).
+  const { onImageError } = useFreshUrls(list.loadedAt, list.reload)
 
   return (
     <View className='pg'>
@@ -76,6 +79,7 @@ export default function Works() {
               <WorkCard
                 key={w._id}
                 work={w}
+                onImageError={onImageError}
                 onClick={() =>
                   w.status === 'pending' || w.status === 'processing'
                     ? Taro.navigateTo({ url: `/package-create/progress/index?task_id=${w.task_id}&work_id=${w._id}` })

@@ -108,6 +108,21 @@ describe('admin console: dashboard', () => {
     expect(today.hours.reduce((a, h) => a + h.new_users, 0)).toBe(2)
     expect(await gw.as(ADMIN).call('admin/getDashboard', { range: '90d' })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
   })
+
+  it('counts a day larger than one page exactly, with ties in created_at across page boundaries', async () => {
+    gw = await pipelineGateway()
+    await register(gw, ADMIN)
+    const at = gw.clock.now()
+    // 2 600 users in 26 distinct instants: every page boundary (1 000) falls inside a run of equal timestamps.
+    for (let b = 0; b < 3; b++) {
+      const docs = Array.from({ length: 1000 }, (_, i) => b * 1000 + i)
+        .filter((n) => n < 2600)
+        .map((n) => ({ _id: `bulk${String(n).padStart(5, '0')}`, openid: `bulk${n}`, nickname: 'x', avatar_url: '', credits: 0, invite_code: `B${String(n).padStart(5, '0')}`, invited_by: null, checkin_streak: 0, last_checkin_date: null, created_at: new Date(at.getTime() + Math.floor(n / 100) * 1000), updated_at: at }))
+      await gw.rt.db.collection('users').add(docs)
+    }
+    const d = await gw.as(ADMIN).ok('admin/getDashboard', { range: 'today' })
+    expect(d.totals.new_users).toBe(2600 + 1)
+  })
 })
 
 describe('admin console: tasks, users, orders', () => {

@@ -65,9 +65,9 @@ export async function sendTaskMessage(rt: Runtime, taskId: string, event: TaskEv
 async function sendOnce(rt: Runtime, taskId: string, event: TaskEvent, now: Date): Promise<SendOutcome> {
   const task = await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)
   if (!task) throw new AppError('NOT_FOUND', '任务不存在')
+  // The record's deterministic id makes the send exactly-once: a repeat collides on insert below (one billed
+  // write instead of a read before every first send).
   const recordId = `notify-${taskId}-${event}`
-  const existing = await getDoc<NotificationDoc>(rt.db, 'notifications', recordId)
-  if (existing) return outcomeOf(existing.result)
 
   const template = templateFor(rt, event)
   const templateId = template?.id ?? null

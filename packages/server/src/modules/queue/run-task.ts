@@ -13,7 +13,7 @@ import type { TaskDoc, TaskStep } from '../../data/documents'
 import { sendTaskMessage } from '../notify/notify'
 import { updateHeld, type ClaimedTask } from './claim'
 import { buildJob, InputMissingError, stepsOf, storeResults, type StagedFiles } from './job'
-import { admitSubmission, release, renew } from './provider-limits'
+import { admitSubmission, release, renew, SLOT_LEASE_MS } from './provider-limits'
 import { backoffMs, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, type ProviderHandle } from './providers'
 import { failTask } from './settle'
@@ -26,6 +26,9 @@ export interface StepOptions {
   /** performance.now() deadline: keep working in this call until then (0 = one provider call, never wait). */
   deadline: number
 }
+
+/** While holding a task, how often the worker re-reads it to notice a cancel or a lost lease. */
+const CANCEL_CHECK_MS = 5_000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -166,6 +169,12 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
     }
   }
 
+  // Every request while holding a task is a billed database operation (bench: cloudbase-cost), so the loop writes
+  // only what changed, renews the provider slot well before its lease ends, and re-reads the task (to notice a
+  // cancel) every few seconds rather than every poll. Correctness does not depend on these: settling re-checks the
+  // lease in its transaction.
+  let slotRenewedAt = task.provider_slot && task.submitted_at && !task.provider_task_id ? rt.clock.now().getTime() : -Infinity
+  let checkedAt = performance.now()
   while (outcome.state === 'running') {
     const now = rt.clock.now()
     const submittedAt = task.submitted_at ? new Date(task.submitted_at).getTime() : now.getTime()
@@ -174,20 +183,30 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
       outcome = { state: 'failed', retryable: false, reason: 'provider job timed out' }
       break
     }
-    if (task.provider_slot) await renew(rt, task.provider_slot, task._id, now)
+    if (task.provider_slot && now.getTime() - slotRenewedAt >= SLOT_LEASE_MS / 3) {
+      await renew(rt, task.provider_slot, task._id, now)
+      slotRenewedAt = now.getTime()
+    }
     const interval = handle?.pollIntervalMs ?? 1000
     const progress = Math.max(task.progress ?? 0, overallProgress(steps, stepIndex, unitIndex, 0.1 + 0.8 * (outcome.progress ?? 0)))
     const keep = performance.now() + interval < opts.deadline
     // Holding on: the lease stays ours; letting go: the lease ends when the next poll is due, so the next pass
     // (or the owner's getProgress) picks the task up then.
-    const patch: Partial<TaskDoc> = { provider_id: handle?.config._id ?? null, provider_task_id: outcome.providerTaskId, progress, updated_at: now }
-    if (!keep) patch.lease_until = new Date(now.getTime() + interval)
-    if (!(await updateHeld(rt, task, patch))) return { kind: 'exit', result: 'lost' }
-    Object.assign(task, patch)
+    const providerId = handle?.config._id ?? null
+    const changed = outcome.providerTaskId !== task.provider_task_id || providerId !== task.provider_id || Math.abs(progress - (task.progress ?? 0)) >= 20
+    if (changed || !keep) {
+      const patch: Partial<TaskDoc> = { provider_id: providerId, provider_task_id: outcome.providerTaskId, progress, updated_at: now }
+      if (!keep) patch.lease_until = new Date(now.getTime() + interval)
+      if (!(await updateHeld(rt, task, patch))) return { kind: 'exit', result: 'lost' }
+      Object.assign(task, patch)
+    }
     if (!keep) return { kind: 'exit', result: 'running' }
     await sleep(interval)
-    const fresh = await getDoc<TaskDoc>(rt.db, 'task_queue', task._id)
-    if (!fresh || fresh.status !== 'processing' || fresh.lease_id !== task.lease_id) return { kind: 'exit', result: 'lost' }
+    if (performance.now() - checkedAt >= CANCEL_CHECK_MS) {
+      checkedAt = performance.now()
+      const fresh = await getDoc<TaskDoc>(rt.db, 'task_queue', task._id)
+      if (!fresh || fresh.status !== 'processing' || fresh.lease_id !== task.lease_id) return { kind: 'exit', result: 'lost' }
+    }
     outcome = await safely(() => handle!.provider.poll(task.provider_task_id!))
   }
 
@@ -201,7 +220,8 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
     const last = stepIndex === steps.length - 1
     const firstIndex = last ? steps[stepIndex]!.units!.slice(0, unitIndex).reduce((n, u) => n + u.count, 0) : 0
     const stored = await storeResults(rt, task, outcome.images.slice(0, unit.count), handle?.provider.fetchImage?.bind(handle.provider), last ? '' : `s${stepIndex + 1}u${unitIndex + 1}-`, firstIndex)
-    if (handle) await recordProviderOutcome(rt, handle.config._id, 'success', now)
+    // A success only changes a breaker that had failures or was open (as this pass loaded it): no read otherwise.
+    if (handle && ((handle.config.failures ?? 0) > 0 || handle.config.open_until)) await recordProviderOutcome(rt, handle.config._id, 'success', now)
     if (stored.length > 0) {
       const next = steps.map((s, i) => (i === stepIndex ? { ...s, units: s.units!.map((u, j) => (j === unitIndex ? { ...u, outputs: stored } : u)) } : s))
       const progress = Math.max(task.progress ?? 0, overallProgress(next, stepIndex, unitIndex, 1))

@@ -34,12 +34,16 @@ export async function runWorkerPass(rt: Runtime, opts: PassOptions): Promise<Pas
   let drained = false
   const tried = new Set<string>()
 
+  let refilledAt = 0
   const refill = async () => {
     const now = rt.clock.now()
-    const due = await dueTasks(rt, now, Math.max(opts.maxTasks * 2, 16))
+    const limit = Math.max(opts.maxTasks * 2, 16)
+    const due = await dueTasks(rt, now, limit)
+    refilledAt = performance.now()
     const fresh = due.filter((t) => !tried.has(`${t._id}:${t.lease_id ?? ''}:${String(t.next_attempt_at)}`))
     queue.push(...fresh)
-    if (fresh.length === 0) drained = true
+    // Fewer than asked for: that was everything due now, and asking again at once would only cost two reads.
+    if (fresh.length === 0 || due.length < limit) drained = true
   }
 
   const nextClaim = async (): Promise<TaskDoc | null> => {
@@ -82,14 +86,18 @@ export async function runWorkerPass(rt: Runtime, opts: PassOptions): Promise<Pas
       const task = await nextClaim()
       if (!task) return
       stats.claimed++
+      let last: StepResult | 'error' = 'error'
       try {
-        tally(await advanceClaimed(rt, task as Parameters<typeof advanceClaimed>[1], { deadline }))
+        last = await advanceClaimed(rt, task as Parameters<typeof advanceClaimed>[1], { deadline })
+        tally(last)
       } catch (err) {
         // The lease expires and the next pass retries it; nothing is settled half-way (settles are transactions).
         rt.logger.error('task_step_failed', { task_id: task._id, error: String((err as Error)?.message ?? err).slice(0, 300) })
       }
-      // A task that was let go may be due again soon; a later refill may offer it again.
-      drained = false
+      // A task that was let go may be due again soon, and a long pass may find new work; a completed or failed one
+      // left nothing behind (each generate kicks its own pass).
+      const result = last
+      if (result === 'running' || result === 'throttled' || result === 'retrying' || performance.now() - refilledAt > 10_000) drained = false
     }
   }
 

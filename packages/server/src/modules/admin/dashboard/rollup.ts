@@ -79,7 +79,9 @@ async function scanRange<T extends { _id: string; created_at: Date }>(
   let after: { t: Date; id: string } | null = null
   let read = 0
   for (;;) {
-    const range = { created_at: _.gte(from).and(_.lt(to)) }
+    // The next page starts AT the cursor's time (not at the day's start), so SQLite seeks there instead of
+    // re-reading the earlier pages and filtering them out (that made the day quadratic in its size).
+    const range = { created_at: _.gte(after ? after.t : from).and(_.lt(to)) }
     const where: object = after
       ? _.and([extra, range, _.or([{ created_at: _.gt(after.t) }, { created_at: _.eq(after.t), _id: _.gt(after.id) }])])
       : { ...extra, ...range }
