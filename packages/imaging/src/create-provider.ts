@@ -3,6 +3,7 @@ import type { ImageProvider, ProviderConfig, ProviderFactory } from '@aiphoto/ru
 import { createDashScopeBackgroundProvider } from './http/dashscope-background'
 import { createDashScopeTryOnProvider } from './http/dashscope-tryon'
 import { createStabilityProvider } from './http/stability'
+import { createFashnProvider } from './http/fashn'
 import { createLocalProvider, type LocalProviderOptions } from './local/local-provider'
 
 export interface ProviderFactoryOptions {
@@ -28,6 +29,8 @@ export function createProviderFactory(options: ProviderFactoryOptions = {}): Pro
         if (TRYON_APIS.has(api)) return createDashScopeTryOnProvider(config)
         if (BACKGROUND_APIS.has(api)) return createDashScopeBackgroundProvider(config)
         return null
+      case 'fashn':
+        return createFashnProvider(config)
       case 'stability':
       case 'stability-ai':
         return createStabilityProvider(config)

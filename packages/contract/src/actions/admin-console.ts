@@ -75,7 +75,7 @@ export const adminTaskDetailSchema = z.object({
   lease_until: isoDate.nullable(),
   submitted_at: isoDate.nullable(),
   finished_at: isoDate.nullable(),
-  /** Steps of a multi-step job as the worker persisted them (name, status, when), in order. */
+  /** Steps of a multi-step job as the worker persisted them (kind; pending, running, done or failed), in order. */
   steps: z.array(z.object({ name: z.string(), status: z.string(), at: isoDate.nullable() })),
   /** The charge and refund entries of this task. */
   ledger: z.array(z.object({ _id: z.string(), kind: z.string(), delta: credits, created_at: isoDate })),

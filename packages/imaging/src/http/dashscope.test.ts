@@ -187,6 +187,17 @@ describe('DashScope task states and throttling', () => {
     expect(await wrongKey.submit(await job('fitting'))).toMatchObject({ state: 'failed', retryable: false })
   })
 
+  it('DataInspectionFailed (content inspection) and a CANCELED task are final failures', async () => {
+    const p = createProvider(config('aitryon'))!
+    fake.inspectNext()
+    expect(await p.submit(await job('fitting'))).toMatchObject({ state: 'failed', retryable: false, reason: expect.stringContaining('DataInspectionFailed') })
+    clock += 1000
+    const running = await p.submit(await job('fitting'))
+    if (running.state !== 'running') throw new Error(JSON.stringify(running))
+    expect(fake.cancel(running.providerTaskId)).toBe(true)
+    expect(await p.poll(running.providerTaskId)).toMatchObject({ state: 'failed', retryable: false, reason: expect.stringContaining('canceled') })
+  })
+
   it('the fake enforces the documented account limits: background generation 1 running task and 2 submissions/s', async () => {
     const p = createProvider(config('background-generation'))!
     const first = await p.submit(await job('photography'))

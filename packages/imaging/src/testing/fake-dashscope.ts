@@ -92,6 +92,10 @@ export interface FakeDashScope extends FakeServerBase {
   setOutcome(outcome: 'SUCCEEDED' | 'FAILED', failureCode?: string): void
   /** Answers every later submission with 429 Throttling.AllocationQuota (the account's quota is spent). */
   exhaustQuota(on?: boolean): void
+  /** The next `times` submissions are refused by content inspection (400 DataInspectionFailed). */
+  inspectNext(times?: number): void
+  /** Cancels a task (DashScope cancels PENDING tasks only, TASK_DOC); it then answers CANCELED. */
+  cancel(taskId: string): boolean
   /** Submissions refused with 429, by code. */
   throttled: Record<string, number>
   /** Highest number of tasks of one model running at once. */
@@ -143,6 +147,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
   let outcome = options.outcome ?? 'SUCCEEDED'
   let failureCode = options.failureCode ?? 'InternalError.Algo'
   let quotaExhausted = false
+  let inspections = 0
   const tasks = new Map<string, FakeTask>()
   const images = new Map<string, Promise<Buffer>>()
   const windows = new Map<string, number[]>()
@@ -209,6 +214,12 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
       return true
     }
     if (quotaExhausted) return refuse('quota')
+    if (inspections > 0) {
+      inspections--
+      // ERR_DOC: 400 DataInspectionFailed "Input or output data may contain inappropriate content."
+      send(res, 400, 'DataInspectionFailed', 'Input or output data may contain inappropriate content.')
+      return true
+    }
     const limit = limits[model]
     // NOTE: the docs give the number of concurrent tasks but not how a submission beyond it is answered;
     // stricter than a service that might queue it: refuse with the generic throttling answer.
@@ -365,6 +376,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
       }
       task.status = task.inputFailure || task.outcome === 'FAILED' ? 'FAILED' : 'SUCCEEDED'
     }
+    if (task.status === 'CANCELED') return base.send(res, 200, { output: { task_id: id, task_status: 'CANCELED' }, request_id: rid() })
     if (task.status === 'FAILED') {
       const failure = task.inputFailure ?? { code: failureCode, message: 'An internal error has occured during execution, please try again later or contact service support.' }
       return base.send(res, 200, { output: { task_id: id, task_status: 'FAILED', code: failure.code, message: failure.message }, usage: { image_count: 0 }, request_id: rid() })
@@ -449,6 +461,15 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     },
     exhaustQuota(on = true) {
       quotaExhausted = on
+    },
+    inspectNext(times = 1) {
+      inspections += times
+    },
+    cancel(taskId) {
+      const t = tasks.get(taskId)
+      if (!t || t.status !== 'PENDING') return false
+      t.status = 'CANCELED'
+      return true
     },
   }
 }

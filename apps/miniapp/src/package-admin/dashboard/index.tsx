@@ -62,7 +62,7 @@ export default function Dashboard() {
             <View className='adm-kpis'>
               <Kpi label='生成任务' value={String(data.totals.generations)} />
               <Kpi label='成功率' value={data.success_rate === null ? '—' : `${Math.round(data.success_rate * 1000) / 10}%`} />
-              <Kpi label='生成耗时 中位 / P95（不超过）' value={`${formatMs(data.p50_ms)} / ${formatMs(data.p95_ms)}`} small />
+              <Kpi label='耗时中位 / P95（上限）' value={`${formatMs(data.p50_ms)} / ${formatMs(data.p95_ms)}`} small />
               <Kpi label='收入（元）' value={formatFen(data.totals.revenue_fen)} />
               <Kpi label='新用户' value={String(data.totals.new_users)} />
               <Kpi label='签到' value={String(data.totals.checkins)} />

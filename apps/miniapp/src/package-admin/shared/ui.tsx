@@ -61,7 +61,7 @@ export const ORDER_STATUS: Record<string, { label: string; tone?: 'ok' | 'bad' |
   refunded: { label: '已退款', tone: 'bad' },
 }
 
-export const MODE_LABEL: Record<string, string> = { photography: '服装摄影', fitting: '虚拟试衣' }
+export const MODE_LABEL: Record<string, string> = { photography: '服装摄影', fitting: '虚拟试衣', on_model: '模特上身', scene: '场景图', packshot: '白底图', upscale: '高清放大' }
 
 export const LEDGER_KIND: Record<string, string> = {
   signup_bonus: '注册赠送',

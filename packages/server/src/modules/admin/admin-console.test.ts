@@ -60,8 +60,8 @@ describe('admin console: dashboard', () => {
     expect(d.series).toHaveLength(24)
     expect(d.totals).toMatchObject({ generations: 2, completed: 1, failed: 1, new_users: 4, checkins: 1, revenue_fen: 600 })
     expect(d.by_mode.sort((a, b) => a.status.localeCompare(b.status))).toEqual([
-      { mode: 'photography', status: 'completed', count: 1 },
-      { mode: 'photography', status: 'failed', count: 1 },
+      { mode: 'scene', status: 'completed', count: 1 },
+      { mode: 'scene', status: 'failed', count: 1 },
     ])
     expect(d.success_rate).toBe(0.5)
     // The completed task took 4 s from creation to finish: the 5 s bucket.
@@ -153,6 +153,15 @@ describe('admin console: tasks, users, orders', () => {
     ])
     expect(detail.audit).toMatchObject([{ action: 'admin/refundTask', actor: ADMIN }])
     expect((await admin.ok('admin/getTask', { task_id: stuck.task_id })).stuck).toBe(true)
+    await gw.rt.db.collection('task_queue').doc(stuck.task_id).update({
+      steps: [{ kind: 'cutout', units: [{ count: 1, source: null, outputs: ['local://x/cut.png'] }] }, { kind: 'tryon', units: [{ count: 1, source: 0, outputs: null, failed: 'timeout' }] }, { kind: 'upscale', units: null }],
+      step_index: 1,
+    })
+    expect((await admin.ok('admin/getTask', { task_id: stuck.task_id })).steps).toEqual([
+      { name: 'cutout', status: 'done', at: null },
+      { name: 'tryon', status: 'failed', at: null },
+      { name: 'upscale', status: 'pending', at: null },
+    ])
     expect(await admin.call('admin/getTask', { task_id: 'nope' })).toMatchObject({ success: false, code: 'NOT_FOUND' })
     expect(await admin.call('admin/searchTasks', { filter: 'everything' })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
     await expectInvariants(gw)

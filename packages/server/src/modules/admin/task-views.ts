@@ -72,12 +72,12 @@ export const adminTaskViewProcedures = defineProcedures({
     const audit = must(
       await rt.db.collection('logs').where({ kind: 'audit', target: `task_queue:${t._id}` }).orderBy('created_at', 'desc').limit(20).get(),
     ) as { data: AuditLogDoc[] }
-    const rawSteps = (t as unknown as { steps?: unknown }).steps
-    const steps = Array.isArray(rawSteps)
-      ? rawSteps
-          .filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null)
-          .map((s) => ({ name: String(s.name ?? s.step ?? ''), status: String(s.status ?? ''), at: toIsoOrNull(s.at ?? s.finished_at ?? s.updated_at ?? null) }))
-      : []
+    // Multi-step jobs persist each step with its units' outputs; a step is done when every unit has outputs.
+    const steps = (t.steps ?? []).map((step, i) => {
+      const units = step.units
+      const status = units === null ? (i === (t.step_index ?? 0) && t.status === 'processing' ? 'running' : 'pending') : units.some((u) => u.failed) ? 'failed' : units.every((u) => u.outputs !== null) ? 'done' : 'running'
+      return { name: step.kind, status, at: null }
+    })
     return {
       _id: t._id,
       user_openid: t.user_openid,

@@ -34,7 +34,7 @@ export interface StatsDayDoc {
   _id: string
   day: string
   hours: HourStats[]
-  /** `<mode>|<status>` → tasks created that day. */
+  /** `<mode>|<status>` → tasks created that day (mode: on_model, scene, packshot, upscale, fitting). */
   by_mode: Record<string, number>
   /** Completed tasks per DURATION_BUCKETS_MS bucket (last = longer than every bound). */
   duration_hist: number[]
@@ -96,6 +96,11 @@ async function scanRange<T extends { _id: string; created_at: Date }>(
   }
 }
 
+/** A photography task's output mode (absent before modes existed = 'scene'); a try-on is its own mode. */
+function modeOf(t: Pick<TaskDoc, 'type' | 'params'>): string {
+  return t.type === 'photography' ? (t.params?.mode ?? 'scene') : t.type
+}
+
 /** Ledger kinds that create credits; consumption is `consume` net of `refund`. */
 const ISSUING = new Set(['signup_bonus', 'invite_reward', 'checkin', 'recharge', 'admin_adjust'])
 
@@ -109,10 +114,10 @@ export async function rollupDay(rt: Runtime, day: string, now: Date): Promise<St
   const providerFailures: Record<string, number> = {}
   let rows = 0
 
-  rows += await scanRange<TaskDoc>(rt, 'task_queue', from, to, { type: true, status: true, provider_id: true, finished_at: true }, {}, (t) => {
+  rows += await scanRange<TaskDoc>(rt, 'task_queue', from, to, { type: true, status: true, provider_id: true, finished_at: true, 'params.mode': true }, {}, (t) => {
     const h = hours[hourOf(t.created_at)]!
     h.generations++
-    const key = `${t.type}|${t.status}`
+    const key = `${modeOf(t)}|${t.status}`
     byMode[key] = (byMode[key] ?? 0) + 1
     if (t.status === 'completed') {
       h.completed++
