@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import path from 'node:path'
-import type { GatewayMain } from '@aiphoto/server'
+import { WECHATPAY_NOTIFY_PATH, type GatewayMain } from '@aiphoto/server'
 import { contextFor, verifyFileUrl, isValidCloudPath, type LocalRuntime } from '@aiphoto/local-runtime'
 import { issueDevToken, OPENID_PATTERN, verifyDevToken } from './dev-token'
 import { BodyTooLarge, bearer, readBody, sendError, sendJson } from './http-util'
@@ -88,6 +88,31 @@ export function createLocalCloudServer(opts: LocalCloudOptions): Server {
       if (!type) return sendError(res, 415, 'VALIDATION_FAILED', '只支持 PNG、JPEG、WebP、GIF 图片')
       const { fileId } = await rt.storage.upload({ cloudPath, content, contentType: type })
       sendJson(res, 200, { success: true, data: { file_id: fileId } })
+    },
+
+    // The same notify path the HTTP access service serves on CloudBase: the request goes to the gateway as that
+    // service's event (raw bytes, base64), so signature checks see exactly what WeChat Pay sent.
+    [`POST /api${WECHATPAY_NOTIFY_PATH}`]: async (req, res) => {
+      let raw: Buffer
+      try {
+        raw = await readBody(req, MAX_JSON_BYTES)
+      } catch (err) {
+        if (err instanceof BodyTooLarge) return sendError(res, 413, 'VALIDATION_FAILED')
+        throw err
+      }
+      const event = {
+        path: WECHATPAY_NOTIFY_PATH,
+        httpMethod: 'POST',
+        headers: req.headers,
+        queryStringParameters: {},
+        body: raw.toString('base64'),
+        isBase64Encoded: true,
+        requestContext: {},
+      }
+      const answer = (await main(event, {})) as { statusCode?: number; headers?: Record<string, string>; body?: string }
+      const body = typeof answer?.body === 'string' ? answer.body : ''
+      res.writeHead(answer?.statusCode ?? 500, { ...(answer?.headers ?? {}), 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' })
+      res.end(body)
     },
 
     ...devPay,

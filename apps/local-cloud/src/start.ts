@@ -39,6 +39,8 @@ export async function startLocalCloud(
     ...(overrides.clock ? { clock: overrides.clock } : {}),
   })
   const main = createAppGateway(rt)
+  // The local mediaCheckAsync pushes its verdicts to the gateway as the platform's message push would.
+  rt.mediaCheck.connect((event) => main(event, {}))
   const server = createLocalCloudServer({ rt, main, h5Dir: env.h5Dir, isReady: () => ready })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -3,7 +3,15 @@ import { cloudbaseSettingsFromEnv } from './cloudbase-env'
 
 describe('CloudBase settings from the environment', () => {
   it('has defaults and reads the platform env id', () => {
-    expect(cloudbaseSettingsFromEnv({})).toEqual({ envId: null, cloudPaySubMchId: null, functionName: 'gateway', miniprogramState: undefined, dbTimeoutMs: undefined })
+    expect(cloudbaseSettingsFromEnv({})).toEqual({
+      envId: null,
+      cloudPaySubMchId: null,
+      functionName: 'gateway',
+      miniprogramState: undefined,
+      dbTimeoutMs: undefined,
+      paymentProvider: 'cloudpay',
+      wechatPay: null,
+    })
     expect(cloudbaseSettingsFromEnv({ SCF_NAMESPACE: 'prod-1' }).envId).toBe('prod-1')
     expect(cloudbaseSettingsFromEnv({ TCB_ENV: 'prod-2', SCF_NAMESPACE: 'prod-1' }).envId).toBe('prod-2')
   })
@@ -24,5 +32,7 @@ describe('CloudBase settings from the environment', () => {
     expect(() => cloudbaseSettingsFromEnv({ AIPHOTO_MINIPROGRAM_STATE: 'prod' })).toThrow(/AIPHOTO_MINIPROGRAM_STATE/)
     expect(() => cloudbaseSettingsFromEnv({ AIPHOTO_TCB_TIMEOUT_MS: '1.5' })).toThrow(/AIPHOTO_TCB_TIMEOUT_MS/)
     expect(() => cloudbaseSettingsFromEnv({ AIPHOTO_TCB_TIMEOUT_MS: '10' })).toThrow(/AIPHOTO_TCB_TIMEOUT_MS/)
+    expect(() => cloudbaseSettingsFromEnv({ AIPHOTO_PAYMENT_PROVIDER: 'alipay' })).toThrow(/AIPHOTO_PAYMENT_PROVIDER/)
+    expect(() => cloudbaseSettingsFromEnv({ AIPHOTO_PAYMENT_PROVIDER: 'wechatpay-v3', AIPHOTO_WECHATPAY_MCHID: '1' })).toThrow(/AIPHOTO_WECHATPAY_APPID/)
   })
 })

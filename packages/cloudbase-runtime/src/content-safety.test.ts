@@ -1,4 +1,4 @@
-import { memoryLogger } from '@aiphoto/runtime'
+import { memoryLogger, parseMediaCheckPush } from '@aiphoto/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { ContentSafetyUnavailableError, createCloudContentSafety } from './content-safety'
 import { createCloudStorage } from './storage'
@@ -57,26 +57,35 @@ describe('text (msgSecCheck 2.0)', () => {
 })
 
 describe('images (mediaCheckAsync, asynchronous)', () => {
-  it('submits a temp URL of the file and records the trace id; answers ok', async () => {
+  it('submits a temp URL of the file and answers the trace id; the verdict only arrives later, as a push', async () => {
     const fileId = `${FAKE_BUCKET}/users/oUser1/in/a.jpg`
     cloud.files.set(fileId, Buffer.from('img'))
-    expect(await safety.checkImage({ fileId, openid: 'oUser1' })).toEqual({ ok: true })
+    cloud.mediaCheck.verdictFor = () => 'risky'
+    const pushes: Array<Record<string, unknown>> = []
+    cloud.mediaCheck.push = async (event) => void pushes.push(event)
+    const { traceId } = await safety.submitImage({ fileId, openid: 'oUser1' })
     const [call] = cloud.callsOf('openapi.security.mediaCheckAsync')
     expect(call!.params).toEqual({ mediaUrl: expect.stringMatching(/^https:\/\/.*users\/oUser1\/in\/a\.jpg/), mediaType: 2, version: 2, scene: 1, openid: 'oUser1' })
     expect(cloud.callsOf('getTempFileURL')[0]!.params.fileList[0]).toEqual({ fileID: fileId, maxAge: 3600 })
-    expect(logger.lines.find((l) => l.includes('content_check_submitted'))).toContain('trace-media-1')
+    expect(pushes).toEqual([])
+    await cloud.mediaCheck.flush()
+    expect(parseMediaCheckPush(pushes[0]!)).toEqual({ traceId, suggest: 'risky', label: '20002', appid: cloud.mediaCheck.appid, openid: 'oUser1' })
   })
 
-  it('logs and still answers ok when the submission fails or the file has no URL', async () => {
+  it('throws when the submission fails or the file has no URL (the image stays unchecked, never passed)', async () => {
     const fileId = `${FAKE_BUCKET}/users/oUser1/in/a.jpg`
     cloud.files.set(fileId, Buffer.from('img'))
     cloud.handlers.mediaCheckAsync = async () => {
       throw new FakeCloudSDKError(-1, 'system busy')
     }
-    expect(await safety.checkImage({ fileId, openid: 'oUser1' })).toEqual({ ok: true })
+    await expect(safety.submitImage({ fileId, openid: 'oUser1' })).rejects.toBeInstanceOf(ContentSafetyUnavailableError)
     expect(logger.lines.join('\n')).toContain('content_check_failed')
-    expect(await safety.checkImage({ fileId: `${FAKE_BUCKET}/users/oUser1/gone.jpg`, openid: 'oUser1' })).toEqual({ ok: true })
-    expect(logger.lines.join('\n')).toContain('content_check_skipped')
+    await expect(safety.submitImage({ fileId: `${FAKE_BUCKET}/users/oUser1/gone.jpg`, openid: 'oUser1' })).rejects.toBeInstanceOf(ContentSafetyUnavailableError)
     expect(cloud.callsOf('openapi.security.mediaCheckAsync')).toHaveLength(1)
+  })
+
+  it('the fake refuses what the API refuses: no openid, wrong version', async () => {
+    await expect(cloud.openapi.security.mediaCheckAsync({ mediaUrl: 'https://x/y.jpg', mediaType: 2, version: 2, scene: 1, openid: '' })).rejects.toMatchObject({ errCode: 40003 })
+    await expect(cloud.openapi.security.mediaCheckAsync({ mediaUrl: 'https://x/y.jpg', mediaType: 2, version: 1 as 2, scene: 1, openid: 'oUser1' })).rejects.toMatchObject({ errCode: 47001 })
   })
 })

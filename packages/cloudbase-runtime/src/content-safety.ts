@@ -3,10 +3,11 @@
  * - Text: `security.msgSecCheck({ content, version: 2, scene, openid })`, rejected unless `result.suggest` is
  *   'pass' ('review' and 'risky' both reject). If the check itself fails (system busy, bad token...) this throws:
  *   text is failed closed, because publishing unchecked text is what the check exists to prevent.
- * - Images: `security.mediaCheckAsync` only accepts a public http(s) URL and answers with a `trace_id`; its verdict
- *   is pushed to a message endpoint up to 30 minutes later. So `checkImage` can only submit: it answers ok and logs
- *   the trace id (`content_check_submitted`) for the audit trail. A failed submission is logged and still answers
- *   ok, since blocking on a check that cannot block would only break generation.
+ * - Images: `security.mediaCheckAsync` only accepts a downloadable http(s) URL and answers with a `traceId`
+ *   (wx-server-sdk converts `trace_id`); the verdict is pushed to the message endpoint "在 30 分钟内"
+ *   (https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/sec-center/sec-check/mediaCheckAsync.html) as a
+ *   `wxa_media_check` event, which the gateway receives (docs/deploy.md §7). `submitImage` only submits and answers
+ *   the trace id; a failed submission throws, and the domain treats the image as unchecked (never as passed).
  */
 import type { ContentSafetyPort, Logger, SafetyVerdict, StoragePort } from '@aiphoto/runtime'
 import { errCodeOf, errMsgOf, type WxCloud } from './wx-cloud'
@@ -71,19 +72,22 @@ export function createCloudContentSafety(opts: CloudContentSafetyOptions): Conte
       return { ok: false, label: (typeof label === 'number' && LABELS[label]) || suggest }
     },
 
-    async checkImage({ fileId, openid }): Promise<SafetyVerdict> {
+    async submitImage({ fileId, openid }): Promise<{ traceId: string }> {
+      // The URL must stay downloadable until the check ran (up to 30 minutes): one hour.
+      const [item] = await opts.storage.getTempUrls([fileId], 3600)
+      if (!item?.url) throw new ContentSafetyUnavailableError(undefined, 'no URL for the image')
+      let res: Awaited<ReturnType<WxCloud['openapi']['security']['mediaCheckAsync']>>
       try {
-        const [item] = await opts.storage.getTempUrls([fileId], 3600)
-        if (!item?.url) {
-          logger.warn('content_check_skipped', { kind: 'image', file_id: fileId, reason: 'no_url' })
-          return { ok: true }
-        }
-        const res = await cloud.openapi.security.mediaCheckAsync({ mediaUrl: item.url, mediaType: 2, version: 2, scene: 1, openid })
-        logger.info('content_check_submitted', { kind: 'image', file_id: fileId, trace_id: res?.traceId })
+        // mediaType 2 = image; scene 1 = 资料 (the user's own material); openid: the user who supplied it.
+        res = await cloud.openapi.security.mediaCheckAsync({ mediaUrl: item.url, mediaType: 2, version: 2, scene: 1, openid })
       } catch (err) {
         logger.error('content_check_failed', { kind: 'image', file_id: fileId, err_code: errCodeOf(err), error: errMsgOf(err) })
+        throw new ContentSafetyUnavailableError(errCodeOf(err), 'mediaCheckAsync failed')
       }
-      return { ok: true }
+      const traceId = res?.traceId
+      if (typeof traceId !== 'string' || traceId === '') throw new ContentSafetyUnavailableError(undefined, 'mediaCheckAsync returned no traceId')
+      logger.info('content_check_submitted', { kind: 'image', file_id: fileId, trace_id: traceId })
+      return { traceId }
     },
   }
 }

@@ -26,6 +26,7 @@ import { createCloudMessages } from './messages'
 import { createCloudPayPort, type CloudPayApi } from './payment'
 import { createCloudScheduler } from './scheduler'
 import { createCloudStorage } from './storage'
+import { createWechatPayV3Port } from '@aiphoto/wechatpay'
 import type { WxCloud } from './wx-cloud'
 
 export interface CloudbaseRuntimeOptions {
@@ -41,8 +42,10 @@ export interface CloudbaseRuntimeOptions {
   db?: Database
   clock?: Clock
   ids?: Ids
-  /** HEAD requests for `storage.stat`. */
+  /** HEAD requests for `storage.stat` (and WeChat Pay v3 requests). */
   fetch?: typeof fetch
+  /** WeChat Pay v3 API origin (tests point it at the fake server). */
+  wechatPayBaseUrl?: string
   /** Overrides on top of the environment-derived config (tests). */
   config?: Partial<RuntimeConfig>
 }
@@ -76,7 +79,21 @@ export function createCloudbaseRuntime(opts: CloudbaseRuntimeOptions): Cloudbase
   const storage = createCloudStorage({ cloud, logger, ...(opts.fetch ? { fetch: opts.fetch } : {}) })
 
   let payment: PaymentPort
-  if (!settings.cloudPaySubMchId) payment = unconfiguredPayment('cloudPay is not configured (AIPHOTO_CLOUDPAY_SUB_MCH_ID)')
+  if (settings.wechatPay) {
+    const v3 = settings.wechatPay
+    payment = createWechatPayV3Port({
+      mchid: v3.mchid,
+      appid: v3.appid,
+      serialNo: v3.serialNo,
+      privateKeyPem: v3.privateKeyPem,
+      apiV3Key: v3.apiV3Key,
+      notifyUrl: v3.notifyUrl,
+      platformCertificates: new Map([[v3.platformSerial, v3.platformPublicKeyPem]]),
+      clock,
+      ...(opts.wechatPayBaseUrl ? { baseUrl: opts.wechatPayBaseUrl } : {}),
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    })
+  } else if (!settings.cloudPaySubMchId) payment = unconfiguredPayment('cloudPay is not configured (AIPHOTO_CLOUDPAY_SUB_MCH_ID)')
   else if (!settings.envId) payment = unconfiguredPayment('cloud environment id unknown (TCB_ENV)')
   else {
     payment = createCloudPayPort({

@@ -27,6 +27,7 @@ import { createDiskStorage, type DiskStorage } from './storage/disk-storage'
 import { createOutboxMessages } from './messages/outbox'
 import { contextIdentity } from './identity/context-identity'
 import { createWordListSafety } from './content-safety/word-list'
+import { createLocalMediaCheck, type LocalMediaCheck, type LocalVerdict } from './content-safety/media-check'
 import { manualScheduler } from './scheduler/worker-loop'
 import type { FaultInjector } from './faults'
 
@@ -59,6 +60,8 @@ export interface LocalRuntime extends Runtime {
   storage: DiskStorage
   payment: ReturnType<typeof createLocalPayPort>
   dataDir: string
+  /** The asynchronous image check; whoever runs the gateway connects its pushes to `main`. */
+  mediaCheck: LocalMediaCheck
   /** The emulator behind `db` (introspection for provisioning and benchmarks). */
   database: LocalDatabase
   close(): Promise<void>
@@ -93,6 +96,7 @@ export function createLocalRuntime(opts: LocalRuntimeOptions): LocalRuntime {
   const storage = faults ? faults.wrapStorage(disk) : disk
   const localPay = createLocalPayPort({ db, checkoutBaseUrl: baseUrl, clock, ids })
   const payment = faults ? faults.wrapPayment(localPay) : localPay
+  const mediaCheck = createLocalMediaCheck({ storage, clock, ids, logger, ...localModeration(env) })
 
   return {
     db,
@@ -104,7 +108,8 @@ export function createLocalRuntime(opts: LocalRuntimeOptions): LocalRuntime {
     clock,
     ids,
     logger,
-    contentSafety: opts.contentSafety ?? createWordListSafety(),
+    contentSafety: opts.contentSafety ?? createWordListSafety(mediaCheck),
+    mediaCheck,
     providers: faults ? faults.wrapProviders(opts.providers) : opts.providers,
     config,
     dataDir,
@@ -114,4 +119,15 @@ export function createLocalRuntime(opts: LocalRuntimeOptions): LocalRuntime {
       if (memory) rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** AIPHOTO_LOCAL_MODERATION (pass | risky | review | silent) and AIPHOTO_LOCAL_MODERATION_DELAY_MS ('manual' = flush only). */
+function localModeration(env: Record<string, string | undefined>): { defaultVerdict: LocalVerdict; delayMs: number | null } {
+  const verdict = (env.AIPHOTO_LOCAL_MODERATION ?? 'pass').trim() as LocalVerdict
+  if (!['pass', 'risky', 'review', 'silent'].includes(verdict)) throw new Error(`invalid AIPHOTO_LOCAL_MODERATION: ${verdict}`)
+  const delay = (env.AIPHOTO_LOCAL_MODERATION_DELAY_MS ?? '0').trim()
+  if (delay === 'manual') return { defaultVerdict: verdict, delayMs: null }
+  const delayMs = Number(delay)
+  if (!Number.isSafeInteger(delayMs) || delayMs < 0) throw new Error(`invalid AIPHOTO_LOCAL_MODERATION_DELAY_MS: ${delay}`)
+  return { defaultVerdict: verdict, delayMs }
 }

@@ -46,7 +46,7 @@ export async function cloudTarget(env: Record<string, string | undefined>): Prom
     clock: systemClock,
     ids: randomIds,
     logger: jsonLogger(),
-    contentSafety: { checkText: async () => ({ ok: true }), checkImage: async () => ({ ok: true }) },
+    contentSafety: { checkText: async () => ({ ok: true }), submitImage: unsupported('contentSafety') },
     providers: () => null,
     config,
   }

@@ -50,6 +50,12 @@ export interface PaymentPort {
   /** Asks the provider itself: a notification is never trusted without this. */
   queryOrder(outTradeNo: string): Promise<TradeQueryResult>
   closeOrder(outTradeNo: string): Promise<void>
+  /**
+   * Providers that notify over HTTP (WeChat Pay API v3): authenticates and reads a notification from the request as
+   * received (headers and the raw body bytes). Throws PaymentError BAD_SIGNATURE, UNKNOWN_SERIAL, STALE_TIMESTAMP,
+   * DECRYPT_FAILED or MALFORMED. Absent for providers whose notifications arrive otherwise (cloudPay, local).
+   */
+  readHttpNotification?(request: { headers: Record<string, string | string[] | undefined>; rawBody: Uint8Array }): PaymentNotification
 }
 
 /**

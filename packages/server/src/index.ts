@@ -8,6 +8,7 @@ export { PAYMENT_CALLBACK_ACK, classifyPlatformEvent } from './gateway/platform-
 export { AppError } from './errors'
 export { procedures, platformHandlers } from './modules'
 export { seedDatabase, seeders, type Seeder, type SeedOptions } from './seed'
+export { WECHATPAY_NOTIFY_PATH } from './modules/payment/http-notify'
 export { closeStaleOrders, handlePaymentNotification, cloudPayCallbackEventOf, parseCloudPayCallback, isCloudPayCallbackEvent, type SweepResult } from './modules/payment'
 
 /** The product's gateway: every module's procedures and platform handlers over the given runtime. */

@@ -43,6 +43,7 @@ export interface WechatPayV3Port extends PaymentPort {
   readonly provider: 'wechatpay-v3'
   /** `verifyAndDecryptNotification` with this merchant's keys, mchid/appid and clock. */
   verifyNotification(request: SignedMessage): PaymentNotification
+  readHttpNotification(request: SignedMessage): PaymentNotification
 }
 
 /** v3 accepts 6–32 of [0-9A-Za-z_-|*]; we stay within the subset every WeChat Pay API accepts. */
@@ -70,6 +71,15 @@ export function createWechatPayV3Port(config: WechatPayV3Config): WechatPayV3Por
     timeoutMs: config.timeoutMs ?? 10_000,
     maxSkewSeconds,
   })
+  const verify = (request: SignedMessage): PaymentNotification =>
+    verifyAndDecryptNotification(request, {
+      platformCertificates: config.platformCertificates,
+      apiV3Key: config.apiV3Key,
+      now: clock.now(),
+      maxSkewSeconds,
+      mchid: config.mchid,
+      appid: config.appid,
+    })
   const orderPath = (outTradeNo: string) => `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}`
 
   return {
@@ -134,15 +144,7 @@ export function createWechatPayV3Port(config: WechatPayV3Config): WechatPayV3Por
       await client.request('POST', `${orderPath(outTradeNo)}/close`, { mchid: config.mchid })
     },
 
-    verifyNotification(request: SignedMessage): PaymentNotification {
-      return verifyAndDecryptNotification(request, {
-        platformCertificates: config.platformCertificates,
-        apiV3Key: config.apiV3Key,
-        now: clock.now(),
-        maxSkewSeconds,
-        mchid: config.mchid,
-        appid: config.appid,
-      })
-    },
+    readHttpNotification: verify,
+    verifyNotification: verify,
   }
 }

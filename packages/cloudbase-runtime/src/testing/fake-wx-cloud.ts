@@ -3,6 +3,7 @@
  * wx-server-sdk 4.0.2 (rejections are CloudSDKError-like `{ errCode, errMsg }`). Storage is an in-memory bucket.
  * Tests replace single handlers (`fake.handlers.msgSecCheck = ...`) to drive error paths.
  */
+import { mediaCheckPushEvent, type MediaSuggest } from '@aiphoto/runtime'
 import type { WxCloud, WxTempFileItem } from '../wx-cloud'
 
 export const FAKE_BUCKET = 'cloud://test-env-1a2b.7465-test-env-1a2b-1250000000'
@@ -55,6 +56,19 @@ export interface FakeWxCloud extends WxCloud {
   acceptSubscription(openid: string, templateId: string, times?: number): void
   /** Remaining one-time subscriptions per `openid templateId`. */
   subscriptions: Map<string, number>
+  /**
+   * The asynchronous image check. `verdictFor` decides each submitted file's verdict ('silent': never pushed);
+   * pushes wait in `pending` until `flush()` (or, with `autoDelayMs`, a timer) hands them to `push` — the way the
+   * platform calls the function configured for the wxa_media_check message push.
+   */
+  mediaCheck: {
+    verdictFor: (fileID: string) => MediaSuggest | 'silent'
+    pending: Array<Record<string, unknown>>
+    push: ((event: Record<string, unknown>) => Promise<unknown>) | null
+    autoDelayMs: number | null
+    appid: string
+    flush(): Promise<number>
+  }
   /** A `fetch` answering HEAD for the fake temp URLs from the bucket. */
   fetch: typeof fetch
 }
@@ -124,8 +138,8 @@ export function createFakeWxCloud(): FakeWxCloud {
         errCode: 0,
       }
     },
-    async mediaCheckAsync() {
-      return { traceId: 'trace-media-1', errMsg: 'openapi.security.mediaCheckAsync:ok', errCode: 0 }
+    async mediaCheckAsync(params) {
+      return submitMediaCheck(fake, params)
     },
     async unifiedOrder() {
       return { returnCode: 'SUCCESS', resultCode: 'SUCCESS', payment: {} }
@@ -178,6 +192,21 @@ export function createFakeWxCloud(): FakeWxCloud {
       queryOrder: via('cloudPay.queryOrder', 'queryOrder'),
       closeOrder: via('cloudPay.closeOrder', 'closeOrder'),
     },
+    mediaCheck: {
+      verdictFor: () => 'pass',
+      pending: [],
+      push: null,
+      autoDelayMs: null,
+      appid: 'wx0123456789abcdef',
+      async flush() {
+        let delivered = 0
+        while (fake.mediaCheck.pending.length > 0 && fake.mediaCheck.push) {
+          await fake.mediaCheck.push(fake.mediaCheck.pending.shift()!)
+          delivered++
+        }
+        return delivered
+      },
+    },
     fetch: (async (input: string | URL | Request, init?: RequestInit) => {
       const url = String(input instanceof Request ? input.url : input)
       record('fetch', { url, method: init?.method ?? 'GET' })
@@ -188,6 +217,38 @@ export function createFakeWxCloud(): FakeWxCloud {
     }) as typeof fetch,
   }
   return fake
+}
+
+const MEDIA = 'openapi.security.mediaCheckAsync'
+let traceSequence = 0
+
+/**
+ * mediaCheckAsync 2.0 (https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/sec-center/sec-check/mediaCheckAsync.html):
+ * media_url must be downloadable (the fake downloads it from its bucket), media_type 1 audio / 2 image, version 2,
+ * scene 1-4, openid required ("用户需在近两小时访问过小程序"), "单个文件大小不超过10M", images jpg/jpeg/png/bmp/gif.
+ * It answers `{ traceId }` (the SDK's camelCase of trace_id) at once; the verdict only arrives later as a push.
+ * Error codes are not listed per case in the docs; 40001-style parameter errors answer 47001 (data format error),
+ * as the platform does for malformed bodies — stricter than silently accepting.
+ */
+async function submitMediaCheck(fake: FakeWxCloud, params: any): Promise<any> {
+  const { mediaUrl, mediaType, version, scene, openid } = params ?? {}
+  const bad = (what: string) => Promise.reject(new FakeCloudSDKError(47001, `${MEDIA}:fail data format error: ${what}`))
+  if (typeof mediaUrl !== 'string' || !/^https?:\/\//.test(mediaUrl)) return bad('media_url')
+  if (mediaType !== 2 && mediaType !== 1) return bad('media_type')
+  if (version !== 2) return bad('version')
+  if (![1, 2, 3, 4].includes(scene)) return bad('scene')
+  if (typeof openid !== 'string' || !/^[A-Za-z0-9_-]{6,64}$/.test(openid)) return Promise.reject(new FakeCloudSDKError(40003, `${MEDIA}:fail invalid openid`))
+  const path = new URL(mediaUrl).pathname.slice(1)
+  const fileID = `${FAKE_BUCKET}/${path}`
+  const content = fake.files.get(fileID)
+  const traceId = `${Math.floor(Date.now() / 1000).toString(16)}-${(++traceSequence).toString(16).padStart(8, '0')}-${Math.random().toString(16).slice(2, 10)}`
+  // An undownloadable or oversized file is not refused at submit time; the check simply never passes it.
+  const verdict: MediaSuggest | 'silent' = !content ? 'silent' : content.length > 10 * 1024 * 1024 ? 'risky' : fake.mediaCheck.verdictFor(fileID)
+  if (verdict !== 'silent') {
+    fake.mediaCheck.pending.push(mediaCheckPushEvent({ traceId, suggest: verdict, appid: fake.mediaCheck.appid, openid, at: new Date() }))
+    if (fake.mediaCheck.autoDelayMs !== null) setTimeout(() => void fake.mediaCheck.flush(), fake.mediaCheck.autoDelayMs).unref?.()
+  }
+  return { traceId, errMsg: `${MEDIA}:ok`, errCode: 0 }
 }
 
 const SEND = 'openapi.subscribeMessage.send'

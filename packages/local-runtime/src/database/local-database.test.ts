@@ -308,4 +308,21 @@ describe('push-down uses the declared indexes', () => {
     expect(explainLastQuery().join('\n')).not.toMatch(/TEMP B-TREE/)
     expect(lastQuery()?.rowsExamined).toBeLessThanOrEqual(13)
   })
+
+  it('a bounded range { $gte: A, $lt: B } seeks both bounds: a day in the middle examines that day, not the rest', async () => {
+    const { db, setInstrument, lastQuery } = open({ file: ':memory:' })
+    const _ = db.command
+    const day = 24 * 3600 * 1000
+    const start = 1_700_000_000_000
+    // 10 days × 50 tasks created each day.
+    const docs = Array.from({ length: 500 }, (_v, i) => ({ _id: `t${String(i).padStart(4, '0')}`, created_at: new Date(start + Math.floor(i / 50) * day + (i % 50) * 1000) }))
+    for (let i = 0; i < docs.length; i += 100) await db.collection('task_queue').add(docs.slice(i, i + 100))
+    setInstrument(true)
+    const from = new Date(start + 2 * day)
+    const to = new Date(start + 3 * day)
+    const got = await db.collection('task_queue').where({ created_at: _.gte(from).and(_.lt(to)) }).orderBy('created_at', 'asc').orderBy('_id', 'asc').limit(1000).get()
+    expect(got.data.map((d: { _id: string }) => d._id)).toEqual(docs.slice(100, 150).map((d) => d._id))
+    // The 50 rows of the day, plus the one past the upper bound that ends the seek.
+    expect(lastQuery()?.rowsExamined).toBeLessThanOrEqual(51)
+  })
 })

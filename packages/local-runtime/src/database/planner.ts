@@ -35,7 +35,7 @@ function planAnd(query: Record<string, unknown>, ok: PathCheck): { parts: Cond[]
   let exact = true
   for (const [key, value] of Object.entries(query)) {
     if (key === '$and') {
-      for (const sub of value as Array<Record<string, unknown>>) {
+      for (const sub of mergeFieldRanges(value as Array<Record<string, unknown>>)) {
         const r = planAnd(sub, ok)
         parts.push(...r.parts)
         exact &&= r.exact
@@ -65,6 +65,34 @@ function planAnd(query: Record<string, unknown>, ok: PathCheck): { parts: Cond[]
   return { parts, exact }
 }
 
+const RANGE_OPS = new Set(['$gt', '$gte', '$lt', '$lte'])
+
+/**
+ * `_.gte(A).and(_.lt(B))` reaches us as `$and: [{ f: { $gte: A } }, { f: { $lt: B } }]`: the same conditions as
+ * `{ f: { $gte: A, $lt: B } }` (MongoDB applies both to the field either way, arrays included), merged so the
+ * range is planned as one seek (see boundedRange).
+ */
+function mergeFieldRanges(subs: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+  const merged = new Map<string, Record<string, unknown>>()
+  const rest: Array<Record<string, unknown>> = []
+  for (const sub of subs) {
+    const keys = Object.keys(sub)
+    const field = keys[0]
+    const ops = field !== undefined && keys.length === 1 && !field.startsWith('$') ? sub[field] : undefined
+    if (!isPlainObject(ops) || !Object.keys(ops).every((op) => RANGE_OPS.has(op))) {
+      rest.push(sub)
+      continue
+    }
+    const into = merged.get(field!) ?? {}
+    if (Object.keys(ops).some((op) => op in into)) {
+      rest.push(sub)
+      continue
+    }
+    merged.set(field!, { ...into, ...ops })
+  }
+  return [...[...merged].map(([field, ops]) => ({ [field]: ops })), ...rest]
+}
+
 function exactCond(query: Record<string, unknown>, ok: PathCheck): Cond | null {
   const r = planAnd(query, ok)
   if (!r.exact) return null
@@ -79,6 +107,8 @@ function planField(path: string, value: unknown, ok: PathCheck): Cond | null {
   if (isPlainObject(value)) {
     const ops = Object.entries(value)
     if (ops.length === 0 || !ops.every(([k]) => k.startsWith('$'))) return null // embedded-document equality
+    const bounded = boundedRange(expr, ops)
+    if (bounded) return bounded
     const conds: Cond[] = []
     for (const [op, arg] of ops) {
       const c = planOperator(path, expr, op, arg, ok)
@@ -146,6 +176,24 @@ function range(expr: string, op: string, v: unknown): Cond | null {
     default:
       return { sql: `${expr} <= ? AND ${expr} >= ?`, params: [key, prefix] }
   }
+}
+
+/**
+ * `{ $gte: A, $lt: B }` of one type: one seekable range `A <= x < B`. Planned separately, each bound would carry
+ * its own type bracket (`x < <next type>`), and SQLite may seek on the bracket instead of B, reading on to the
+ * end of the index (a day's roll-up read every later day).
+ */
+function boundedRange(expr: string, ops: Array<[string, unknown]>): Cond | null {
+  if (ops.length !== 2) return null
+  const lower = ops.find(([op]) => op === '$gt' || op === '$gte')
+  const upper = ops.find(([op]) => op === '$lt' || op === '$lte')
+  if (!lower || !upper) return null
+  const [lo, hi] = [lower[1], upper[1]]
+  if (lo === null || hi === null || !isKeyableScalar(lo) || !isKeyableScalar(hi)) return null
+  const [klo, khi] = [keyOf(lo), keyOf(hi)]
+  // Different types: each bound keeps its own bracket (the general path).
+  if (klo[0] !== khi[0]) return null
+  return { sql: `${expr} ${lower[0] === '$gt' ? '>' : '>='} ? AND ${expr} ${upper[0] === '$lt' ? '<' : '<='} ?`, params: [klo, khi] }
 }
 
 /**

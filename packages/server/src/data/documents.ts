@@ -69,7 +69,39 @@ export interface AssetDoc {
   hash: string
   size: number
   file_id: string
+  /** Pixel size read at registration; generation inputs need both sides ≥ MIN_IMAGE_SIDE (avatars need not). */
+  width?: number
+  height?: number
   created_at: Date
+  /** The asynchronous image check of this file (absent on assets registered before moderation existed). */
+  moderation?: { trace_id: string | null; status: ModerationStatus }
+}
+
+/** pending: submitted, no verdict yet; unchecked: the submission failed. Only `pass` lets anyone see an output. */
+export type ModerationStatus = 'pending' | 'unchecked' | 'pass' | 'review' | 'risky'
+
+/** One mediaCheckAsync submission, `_id` = its trace id (what the wxa_media_check push carries). */
+export interface MediaCheckDoc {
+  _id: string
+  file_id: string
+  user_openid: string
+  kind: 'input' | 'output'
+  status: 'pending' | 'pass' | 'review' | 'risky'
+  label: string | null
+  /** The task whose output this is (outputs) or the asset (inputs). */
+  task_id: string | null
+  asset_id: string | null
+  submitted_at: Date
+  verdict_at: Date | null
+}
+
+/** A task whose outputs exist but are not shown until every input and output passed the image check. */
+export interface ModerationHold {
+  outputs: string[]
+  provider_id: string | null
+  checks: Array<{ file_id: string; trace_id: string | null; kind: 'input' | 'output' }>
+  /** After this, a check without a verdict counts as failed (docs/decisions.md "Image moderation"). */
+  deadline: Date
 }
 
 export interface WorkDoc {
@@ -219,6 +251,8 @@ export interface TaskDoc {
   step_index?: number
   /** Attempts of the current unit of the current step (the retry limit applies per unit; `attempts` is the total). */
   unit_attempts?: number
+  /** Set while the outputs wait for their image checks (the task stays `processing`). */
+  moderation?: ModerationHold | null
 }
 
 export interface ApiConfigDoc {

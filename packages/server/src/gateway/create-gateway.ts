@@ -17,13 +17,17 @@ import { identity } from './middleware/identity'
 import { rateLimit } from './middleware/rate-limit'
 import { requestLog } from './middleware/request-log'
 import { validation } from './middleware/validation'
-import { classifyPlatformEvent, PAYMENT_CALLBACK_ACK, type PaymentCallbackReply } from './platform-events'
+import { classifyPlatformEvent, MESSAGE_PUSH_ACK, PAYMENT_CALLBACK_ACK, type PaymentCallbackReply } from './platform-events'
 
 export interface PlatformHandlers {
   /** Timer trigger: advances the queue and runs retention. */
   onTimer(rt: Runtime, meta: { requestId: string; triggerName: string }): Promise<unknown>
   /** cloudPay callback: verify with the provider, credit at most once, answer WeChat. */
   onPaymentCallback(rt: Runtime, event: Record<string, unknown>, meta: { requestId: string }): Promise<PaymentCallbackReply>
+  /** An HTTP access-service request (WeChat Pay v3 notifications): answers the integration response. */
+  onHttp(rt: Runtime, event: Record<string, unknown>, meta: { requestId: string }): Promise<unknown>
+  /** wxa_media_check push: record the verdict of an image check and resolve what waited for it. */
+  onMediaCheck(rt: Runtime, event: Record<string, unknown>, meta: { requestId: string }): Promise<unknown>
 }
 
 export interface GatewayOptions {
@@ -128,7 +132,30 @@ async function handlePlatformEvent(
 ): Promise<unknown> {
   const kind = classifyPlatformEvent(ev)
   if (kind.kind === 'unknown') return errorEnvelope('UNKNOWN_ACTION', '缺少 $url', { url: null })
+  if (kind.kind === 'media-check') {
+    // NOTE: not refused for a user context: a message push may carry the user's OPENID. It is authenticated by its
+    // trace id instead, which only the platform and this server know (see modules/moderation/verdict-push.ts).
+    try {
+      const handled = (await platform.onMediaCheck(rt, kind.event, { requestId })) as { outcome?: string } | undefined
+      // A verdict for a check not recorded yet (the push overtook the write) is refused, so WeChat delivers it again.
+      return handled?.outcome === 'unknown_check' ? errorEnvelope('NOT_FOUND', '未知的检测任务') : MESSAGE_PUSH_ACK
+    } catch (err) {
+      rt.logger.error('platform_event_failed', { request_id: requestId, kind: kind.kind, error: String((err as Error)?.message ?? err).slice(0, 300) })
+      // Not acknowledged: WeChat delivers the push again.
+      return toErrorEnvelope(err)
+    }
+  }
   const caller = await rt.identity.resolve(ev, context)
+  if (kind.kind === 'http') {
+    // HTTP access carries no WeChat identity; a user invoking the function with this shape is refused.
+    if (caller.kind === 'user') return { statusCode: 403, headers: {}, body: '', isBase64Encoded: false }
+    try {
+      return await platform.onHttp(rt, kind.event, { requestId })
+    } catch (err) {
+      rt.logger.error('platform_event_failed', { request_id: requestId, kind: kind.kind, error: String((err as Error)?.message ?? err).slice(0, 300) })
+      return { statusCode: 500, headers: {}, body: '', isBase64Encoded: false }
+    }
+  }
   if (caller.kind === 'user') {
     // A user forging a platform event through callFunction: refuse, change nothing.
     rt.logger.warn('platform_event_from_user', { request_id: requestId, kind: kind.kind })

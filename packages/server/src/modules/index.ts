@@ -1,5 +1,6 @@
 /**
- * The route table: every module's procedures, plus the handlers of platform events (timer, payment callback).
+ * The route table: every module's procedures, plus the handlers of platform events (timer, payment callback,
+ * image-check verdict push).
  * A contract action without a procedure here answers UNKNOWN_ACTION ('not_implemented').
  */
 import type { PlatformHandlers } from '../gateway/create-gateway'
@@ -14,6 +15,8 @@ import { queueProcedures } from './queue/procedures'
 import { runWorkerPass } from './queue/worker'
 import { notifyProcedures } from './notify/procedures'
 import { worksProcedures } from './works/procedures'
+import { handleMediaCheckPush } from './moderation/verdict-push'
+import { handleHttpAccess, type HttpAccessEvent } from './payment/http-notify'
 import { modelProcedures } from './models/procedures'
 
 export const procedures: ProcedureMap = {
@@ -30,6 +33,8 @@ export const procedures: ProcedureMap = {
 }
 
 export const platformHandlers: PlatformHandlers = {
+  onMediaCheck: (rt, event, meta) => handleMediaCheckPush(rt, event, meta),
+  onHttp: (rt, event, meta) => handleHttpAccess(rt, event as unknown as HttpAccessEvent, meta),
   // The timer trigger (every minute) runs one bounded worker pass, then a bounded retention batch (expired unpaid
   // orders, deleted works' files, expired leases) and the dashboard roll-ups, neither of which fails the timer run.
   async onTimer(rt, meta) {

@@ -43,6 +43,11 @@ export interface TestGateway {
   as(openid: string): TestClient
   system: TestClient
   anonymous: TestClient
+  /**
+   * Delivers the image-check verdicts waiting so far (the local mediaCheckAsync pushes them like the platform, as a
+   * wxa_media_check event to `main`); tests decide when "later" is. Answers how many were delivered.
+   */
+  flushMediaChecks(): Promise<number>
   /** Sends a raw event with a caller (platform events, malformed events). */
   raw(event: unknown, caller?: Caller): Promise<unknown>
   close(): Promise<void>
@@ -56,6 +61,12 @@ export interface TestGatewayOptions {
   admins?: string[]
   /** Fault injection: faults apply to calls made inside `faults.run(label, () => client.call(...))`. */
   faults?: FaultInjector
+  /**
+   * When image-check verdicts (wxa_media_check pushes of the local checker) arrive: 'after-each-call' (default) right
+   * after every gateway call returns — later, as on the platform, but before the test's next step; 'manual' only on
+   * flushMediaChecks().
+   */
+  mediaChecks?: 'after-each-call' | 'manual'
 }
 
 export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -90,7 +101,16 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     ...(opts.faults ? { faults: opts.faults } : {}),
   })
   served = rt
-  const main = createAppGateway(rt)
+  const gateway = createAppGateway(rt)
+  // Verdicts are pushed by this harness (below) unless the environment asks for timed delivery.
+  if (opts.env?.AIPHOTO_LOCAL_MODERATION_DELAY_MS === undefined) rt.mediaCheck.delayMs = null
+  rt.mediaCheck.connect((event) => gateway(event, {}))
+  const autoVerdicts = (opts.mediaChecks ?? 'after-each-call') === 'after-each-call'
+  const main: GatewayMain = async (event, context) => {
+    const answer = await gateway(event, context)
+    if (autoVerdicts) await rt.mediaCheck.flush()
+    return answer
+  }
 
   const client = (caller: Caller): TestClient => {
     const context = caller.kind === 'anonymous' ? {} : contextFor(caller)
@@ -114,6 +134,7 @@ export async function createTestGateway(opts: TestGatewayOptions = {}): Promise<
     as: (openid) => client({ kind: 'user', openid, source: 'test' }),
     system: client({ kind: 'system', source: 'test' }),
     anonymous: client({ kind: 'anonymous' }),
+    flushMediaChecks: () => rt.mediaCheck.flush(),
     raw: (event, caller) => main(event, caller ? contextFor(caller) : {}),
     close: async () => {
       files.closeAllConnections()

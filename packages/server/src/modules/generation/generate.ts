@@ -13,6 +13,7 @@ import { isDuplicateKeyError as isDuplicateKey, isTransactionConflictError } fro
 import { photographyRuleViolations } from '@aiphoto/contract'
 import type { PhotographyMode, SceneDoc, TaskDoc, UserDoc, WorkDoc, WorkMode, WorkParameters, WorkType } from '../../data/documents'
 import { requireOwnAssets } from '../assets/assets'
+import { requireInputsNotRejected } from '../moderation/inputs'
 import { requireActiveScene } from '../catalog/scenes'
 import { applyCreditChange, runTx } from '../ledger/ledger'
 import { pickRandomModel, requireActiveModel, type ModelFilter } from '../models/library'
@@ -194,10 +195,9 @@ async function prepareWork(rt: Runtime, openid: string, type: WorkType, resolved
     const verdict = await rt.contentSafety.checkText({ text: extra, openid, scene: 'generation' })
     if (!verdict.ok) throw new AppError('VALIDATION_FAILED', '补充描述含有违规内容，请修改后重试', { field: 'options.extra', label: verdict.label ?? 'risky' })
   }
-  for (const fileId of new Set(ownInputs)) {
-    const verdict = await rt.contentSafety.checkImage({ fileId, openid })
-    if (!verdict.ok) throw new AppError('VALIDATION_FAILED', '图片未通过内容安全审核，请更换图片', { field: 'images', label: verdict.label ?? 'risky' })
-  }
+  // Inputs with a known bad verdict are refused before charging; unchecked ones are submitted now and the task's
+  // outputs wait for their verdicts too (modules/moderation/hold.ts).
+  await requireInputsNotRejected(rt, openid, ownInputs, now)
 
   const unit = unitPrice(rt, params, type)
   const cost = unit * params.count

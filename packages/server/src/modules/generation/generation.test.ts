@@ -28,7 +28,8 @@ describe('photography/generate → worker → work', () => {
     expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'pending', attempts: 0, cost: 40, work_id: res.work_id, user_openid: 'alice', type: 'photography' })
     expect(await ledger(gw, 'alice')).toContainEqual(expect.objectContaining({ _id: `consume:${res.task_id}`, delta: -40, kind: 'consume' }))
 
-    expect(await runWorker(gw)).toEqual({ claimed: 1, completed: 1, failed: 0, running: 0 })
+    // The pass stores the images and holds the task for their image check (running); the verdict completes it.
+    expect(await runWorker(gw)).toEqual({ claimed: 1, completed: 0, failed: 0, running: 1 })
     const progress = await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })
     expect(progress).toMatchObject({ status: 'completed', progress: 100, work_id: res.work_id })
     expect(progress.images).toHaveLength(2)
@@ -58,7 +59,9 @@ describe('photography/generate → worker → work', () => {
     const garment = await upload(gw, 'bob', await garmentBytes(), 'garment.jpg')
     const res = await gw.as('bob').ok('fitting/generate', { person_image: person, garment_image: garment, garment_type: 'top' })
     expect(res).toMatchObject({ cost: 30, credits: 70 })
-    // No timer ran: the owner's progress polling advances the task itself (one bounded step).
+    // No timer ran: the owner's progress polling advances the task itself (one bounded step), up to the image
+    // check; the next poll, after the verdict arrived, finds it completed.
+    expect(await gw.as('bob').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'processing', stage: '内容安全审核中' })
     const progress = await gw.as('bob').ok('photography/getProgress', { task_id: res.task_id })
     expect(progress).toMatchObject({ status: 'completed', progress: 100 })
     const work = await gw.as('bob').ok('api/getWorkDetail', { work_id: res.work_id })
@@ -140,26 +143,9 @@ describe('idempotency and money', () => {
     ]
     for (const [input, code] of cases) expect(await gw.as('mallory').call('photography/generate', input), JSON.stringify(input)).toMatchObject({ success: false, code })
     expect(await gw.as('mallory').call('fitting/generate', { person_image: alices, garment_image: mine })).toMatchObject({ success: false, code: 'NOT_FOUND' })
-    // An image the platform's safety check rejects.
-    gw.rt.contentSafety = { checkText: async () => ({ ok: true }), checkImage: async ({ fileId }) => ({ ok: !fileId.endsWith('g2.jpg'), label: 'porn' }) }
-    expect(await gw.as('mallory').call('photography/generate', { garment_images: [mine], scene_id: 'studio-white' })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
     expect(await credits(gw, 'mallory')).toBe(100)
     expect((await gw.rt.db.collection('task_queue').where({ user_openid: 'mallory' }).count()).total).toBe(0)
   })
-
-  it('a task whose output fails the safety check fails and is refunded', async () => {
-    gw = await pipelineGateway()
-    await register(gw, 'alice')
-    const g = await upload(gw, 'alice', await garmentBytes())
-    const res = await gw.as('alice').ok('photography/generate', { garment_images: [g], scene_id: 'studio-white' })
-    gw.rt.contentSafety = { checkText: async () => ({ ok: true }), checkImage: async ({ fileId }) => ({ ok: !fileId.includes('/works/') }) }
-    await runWorker(gw)
-    expect(await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'failed', refunded: 20, error: '生成结果未通过内容安全审核' })
-    expect(await credits(gw, 'alice')).toBe(100)
-    const dir = path.join(gw.rt.dataDir, 'files', 'users/alice/works', res.work_id)
-    const stored = existsSync(dir) ? readdirSync(dir) : []
-    expect(stored).toEqual([])
-  }, 30_000)
 })
 
 describe('photography/getPricing', () => {

@@ -41,6 +41,9 @@ describe('模特图 (on_model)', () => {
     // getProgress advances one provider call at a time: first try-on image, then the second.
     const p1 = await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })
     expect(p1).toMatchObject({ status: 'processing', step: { index: 1, total: 1, kind: 'tryon', label: '模特换装中 1/1' } })
+    // The second try-on image finishes the step; the outputs then wait for their image check, whose verdict
+    // arrives after that call, so the next poll finds the task completed.
+    expect(await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })).toMatchObject({ status: 'processing', stage: '内容安全审核中' })
     const p2 = await gw.as('alice').ok('photography/getProgress', { task_id: res.task_id })
     expect(p2.status).toBe('completed')
     expect(p2.progress).toBeGreaterThanOrEqual(p1.progress)

@@ -58,8 +58,15 @@ export async function taskDoc(gw: TestGateway, taskId: string) {
   return (await gw.rt.db.collection('task_queue').doc(taskId).get()).data[0] as Record<string, unknown> & { status: string; attempts: number; refunded: number; lease_until: Date | null }
 }
 
-export async function runWorker(gw: TestGateway, input: { max_tasks?: number; budget_ms?: number } = {}) {
-  return gw.system.ok('queue/processTask', { max_tasks: input.max_tasks ?? 8, budget_ms: input.budget_ms ?? 20_000 })
+/**
+ * One worker pass, then the image-check verdicts it caused arrive (as the platform would push them, later), which
+ * completes (or fails) the tasks that waited for them. The answer is the pass's own count: a task that waited
+ * for its checks is counted `running` there.
+ */
+export async function runWorker(gw: TestGateway, input: { max_tasks?: number; budget_ms?: number; verdicts?: boolean } = {}) {
+  const pass = await gw.system.ok('queue/processTask', { max_tasks: input.max_tasks ?? 8, budget_ms: input.budget_ms ?? 20_000 })
+  if (input.verdicts !== false) await gw.flushMediaChecks()
+  return pass
 }
 
 /** Width/height from a JPEG's SOF marker (null if not a JPEG). */

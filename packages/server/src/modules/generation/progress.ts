@@ -11,6 +11,7 @@ import { getDoc, must } from '../../lib/db'
 import type { TaskDoc, WorkDoc } from '../../data/documents'
 import { isDue } from '../queue/claim'
 import { advanceOwnTask } from '../queue/worker'
+import { resolveHold } from '../moderation/hold'
 import { stepsOf } from '../queue/job'
 import { STEP_LABEL } from '../queue/steps'
 
@@ -32,6 +33,7 @@ function stageOf(t: TaskDoc): { stage: string; progress: number; step?: Progress
       if (t.attempts > 0 || reached > 0) return { stage: t.attempts > 0 ? '生成遇到问题，正在重试' : '排队中', progress: Math.max(5, reached), step: stepView(t) }
       return { stage: '排队中', progress: 0 }
     case 'processing': {
+      if (t.moderation) return { stage: '内容安全审核中', progress: 95, step: stepView(t) }
       const step = stepView(t)!
       if (step.total > 1) return { stage: step.label, progress: Math.max(5, reached), step }
       if (!t.provider_task_id) return { stage: '正在提交生成任务', progress: Math.max(5, reached), step }
@@ -50,6 +52,11 @@ export async function getProgress(rt: Runtime, openid: string, taskId: string, n
   let task = await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)
   if (!task || task.user_openid !== openid) throw new AppError('NOT_FOUND', '任务不存在')
   if (isDue(task, now)) task = await advanceOwnTask(rt, task)
+  else if (task.status === 'processing' && task.moderation) {
+    // Waiting for image checks: a verdict of an input (which resolves nothing by itself) may be in by now.
+    await resolveHold(rt, task._id, now)
+    task = (await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)) ?? task
+  }
 
   const { stage, progress, step } = stageOf(task)
   const out: Progress = { task_id: task._id, work_id: task.work_id, status: task.status, progress, stage }

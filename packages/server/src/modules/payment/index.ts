@@ -6,3 +6,4 @@ export { settleOrder, type SettleOutcome, type SettleRequest } from './settle-or
 export { seedCreditPackages, DEFAULT_PACKAGES } from './credit-packages'
 export { checkinAward, CHECKIN_BASE_CREDITS, CHECKIN_STREAK_CREDITS, CHECKIN_STREAK_EVERY } from './daily-checkin'
 export { cloudPayCallbackEventOf, isCloudPayCallbackEvent, parseCloudPayCallback } from './cloudpay-callback-event'
+export { handleHttpAccess, rawBodyOf, WECHATPAY_NOTIFY_PATH, type HttpAccessEvent, type HttpAccessReply } from './http-notify'

@@ -124,3 +124,49 @@ describe('WeChat Pay v3 notifications through the same crediting path', () => {
     expect(await creditsOf(gw, 'bob')).toBe(160)
   })
 })
+
+/** The HTTP access service's event for a request WeChat Pay sent to notify_url (docs.cloudbase.net/service/access-cloud-function). */
+function httpEvent(signed: { headers: Record<string, string>; rawBody: string }, base64: boolean) {
+  return {
+    path: '/pay/notify/wechatpay',
+    httpMethod: 'POST',
+    headers: Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    queryStringParameters: {},
+    body: base64 ? Buffer.from(signed.rawBody, 'utf8').toString('base64') : signed.rawBody,
+    isBase64Encoded: base64,
+    requestContext: { requestId: 'req-http-1' },
+  }
+}
+
+describe('WeChat Pay v3 notify over the HTTP access service (the gateway as notify_url)', () => {
+  it('verifies the raw body (base64 or not), credits once, answers 204; a tampered body is 401 and credits nothing', async () => {
+    await v3Gateway()
+    const order = await gw.as('alice').ok('payment/createOrder', { package_id: 'pkg_30' })
+    const signed = server.pay(order.out_trade_no) as { headers: Record<string, string>; rawBody: string }
+
+    const tampered = httpEvent({ ...signed, rawBody: signed.rawBody.replace('"summary":"支付成功"', '"summary":"x"') }, true)
+    expect(await gw.raw(tampered)).toMatchObject({ statusCode: 401 })
+    // Decoding is part of the request: a base64 body verified without decoding would not match.
+    expect(await gw.raw({ ...httpEvent(signed, true), isBase64Encoded: false })).toMatchObject({ statusCode: 401 })
+    expect(await creditsOf(gw, 'alice')).toBe(100)
+
+    expect(await gw.raw(httpEvent(signed, true))).toEqual({ statusCode: 204, headers: {}, body: '', isBase64Encoded: false })
+    expect(await creditsOf(gw, 'alice')).toBe(430)
+    const replays = await Promise.all([gw.raw(httpEvent(signed, false)), gw.raw(httpEvent(signed, true)), gw.raw(httpEvent(signed, false))])
+    for (const r of replays) expect(r).toMatchObject({ statusCode: 204 })
+    expect((await ledgerOf(gw, 'alice')).filter((e) => e.kind === 'recharge')).toHaveLength(1)
+  })
+
+  it('answers 404 where the provider does not notify over HTTP, 405 for GET, and 403 to a user invoking the function', async () => {
+    gw = await paymentGateway()
+    const event = { path: '/pay/notify/wechatpay', httpMethod: 'POST', headers: {}, body: '{}', isBase64Encoded: false }
+    expect(await gw.raw(event)).toMatchObject({ statusCode: 404 })
+    await gw.close()
+    await v3Gateway()
+    expect(await gw.raw({ ...event, httpMethod: 'GET' })).toMatchObject({ statusCode: 405 })
+    expect(await gw.raw({ ...event, path: '/other' })).toMatchObject({ statusCode: 404 })
+    expect(await gw.raw(event, { kind: 'user', openid: 'alice', source: 'test' })).toMatchObject({ statusCode: 403 })
+    // Unsigned: refused before anything is read.
+    expect(await gw.raw(event)).toMatchObject({ statusCode: 400 })
+  })
+})

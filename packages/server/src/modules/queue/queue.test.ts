@@ -40,7 +40,7 @@ describe('providers: failover and circuit breaker', () => {
     stability.failNext('server-error', 1)
     await register(gw, 'alice')
     const res = await photo(gw, 'alice')
-    expect(await runWorker(gw)).toMatchObject({ completed: 1 })
+    expect(await runWorker(gw)).toMatchObject({ claimed: 1, running: 1 }) // held for the image check, completed by its verdict
     const t = await taskDoc(gw, res.task_id)
     // Two attempts: the cut-out (built-in compositor), then the scene step (Stability failed, local took it).
     expect(t).toMatchObject({ status: 'completed', attempts: 2, result: { provider_id: 'local-compositor' } })
@@ -195,7 +195,8 @@ describe('leases: a worker killed mid-task', () => {
     // Before the lease ends nobody else may take it.
     expect(await runWorker(gw)).toMatchObject({ claimed: 0 })
     gw.clock.advance(2 * 60_000 + 1)
-    expect(await runWorker(gw)).toMatchObject({ claimed: 1, completed: 1 })
+    // Stored and held for the image check (counted running); its verdict completes it.
+    expect(await runWorker(gw)).toMatchObject({ claimed: 1, running: 1 })
     const done = await gw.as('alice').ok('api/getWorkDetail', { work_id: res.work_id })
     expect(done.image_count).toBe(2)
     held.open()
@@ -317,7 +318,8 @@ describe('notifications and internal actions', () => {
     fail = false
     expect(await gw.system.ok('queue/addTask', { task_id: res.task_id })).toEqual({ task_id: res.task_id, status: 'pending' })
     const timer = (await gw.raw({ Type: 'Timer', TriggerName: 'worker', Time: gw.clock.now().toISOString() }, { kind: 'system', source: 'timer' })) as { success: boolean; data: { worker: { completed: number } } }
-    expect(timer).toMatchObject({ success: true, data: { worker: { completed: 1 } } })
+    // The pass stores the result and holds it for its image check; the verdict (pushed later) completes it.
+    expect(timer).toMatchObject({ success: true, data: { worker: { claimed: 1, running: 1 } } })
     expect((await taskDoc(gw, res.task_id)).status).toBe('completed')
     expect(await gw.system.call('queue/addTask', { task_id: 'nope' })).toMatchObject({ success: false, code: 'NOT_FOUND' })
   })

@@ -16,7 +16,8 @@ import { buildJob, InputMissingError, stepsOf, storeResults, type StagedFiles } 
 import { admitSubmission, release, renew, SLOT_LEASE_MS } from './provider-limits'
 import { backoffMs, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, type ProviderHandle } from './providers'
-import { completeTask, failTask } from './settle'
+import { failTask } from './settle'
+import { holdForModeration, resolveHold } from '../moderation/hold'
 import { planUnits, stepOutputs } from './steps'
 
 export type StepResult = 'completed' | 'failed' | 'retrying' | 'running' | 'throttled' | 'lost'
@@ -261,6 +262,8 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
 }
 
 export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepOptions): Promise<StepResult> {
+  // A task waiting for its image checks is never run again: its lease ran out at the hold deadline.
+  if (task.moderation) return resolveHold(rt, task._id, rt.clock.now())
   let providerCalls = 0
   for (;;) {
     const steps = stepsOf(task)
@@ -336,20 +339,9 @@ function intermediateFiles(steps: TaskStep[]): string[] {
 async function finishCompleted(rt: Runtime, task: ClaimedTask, steps: TaskStep[]): Promise<StepResult> {
   const now = rt.clock.now()
   const images = stepOutputs(steps[steps.length - 1]!)
-  const verdicts = await Promise.all(images.map((fileId) => rt.contentSafety.checkImage({ fileId, openid: task.user_openid }).catch(() => ({ ok: true }))))
-  if (verdicts.some((v) => !v.ok)) {
-    await rt.storage.delete(images)
-    return finishFailed(rt, task, '生成结果未通过内容安全审核', now)
-  }
-  const settled = await completeTask(rt, task._id, task.lease_id, images, task.provider_id ?? null, now)
-  if (!settled.settled) {
-    // Cancelled or deleted meanwhile: the images belong to nobody.
-    await rt.storage.delete([...images, ...intermediateFiles(steps)])
-    return 'lost'
-  }
-  await deleteQuietly(rt, intermediateFiles(steps))
-  await sendTaskMessage(rt, task._id, 'task_done', now)
-  return 'completed'
+  // Outputs are shown only after every input and output passed the image check: the task waits for it
+  // (modules/moderation/hold.ts completes or refunds it). Intermediate files go once the hold is ours.
+  return holdForModeration(rt, task, images, task.provider_id ?? null, now, intermediateFiles(steps))
 }
 
 async function finishFailed(rt: Runtime, task: ClaimedTask, reason: string, now: Date): Promise<StepResult> {
