@@ -103,6 +103,8 @@ async function world(design: 'ours' | 'seed') {
   }
   ;(rt as { storage: StoragePort }).storage = counted
   main = createAppGateway(rt)
+  // Each image verdict (wxa_media_check) is a message push: one more invocation of the function, counted as backend.
+  rt.mediaCheck.connect((event) => invoke('backend', event, {}))
 
   async function invoke(role: Role, event: Record<string, unknown>, ctx: unknown): Promise<Record<string, unknown>> {
     return als.run(role, async () => {

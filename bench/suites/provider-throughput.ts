@@ -75,6 +75,8 @@ async function measure(declareLimit: boolean) {
         ...(declareLimit ? { limits: { max_concurrent: LIMIT } } : {}),
       })
       const main = createAppGateway(rt)
+      // Image verdicts arrive as message pushes (wxa_media_check); outputs are held until they do.
+      rt.mediaCheck.connect((event) => main(event, {}))
       const call = async (ctx: unknown, event: Record<string, unknown>) => {
         const res = (await main(event, ctx)) as { success: boolean; data?: unknown; code?: string }
         if (!res.success) throw new Error(`${String(event.$url)}: ${JSON.stringify(res)}`)

@@ -51,6 +51,8 @@ async function setup() {
     priority: 1, weight: 10, is_active: true, failures: 0, open_until: null, poll_interval_ms: 100, created_at: now, updated_at: now,
   })
   const main = createAppGateway(rt)
+  // Image verdicts arrive as message pushes (wxa_media_check); outputs are held until they do.
+  rt.mediaCheck.connect((event) => main(event, {}))
   const call = async (ctx: unknown, event: Record<string, unknown>) => {
     const res = (await main(event, ctx)) as { success: boolean; data?: unknown }
     if (!res.success) throw new Error(`${String(event.$url)} failed: ${JSON.stringify(res)}`)

@@ -84,6 +84,11 @@ export async function createWorld(opts: { seed: number; plan: FaultPlan; provide
     })
   }
 
+  // WeChat pushes each image verdict (wxa_media_check) as an invocation of its own, faults included; an unacknowledged
+  // push is delivered again, as the platform does.
+  let pushes = 0
+  rt.mediaCheck.connect((event) => invoke(`media-push:${pushes++}`, event, {}))
+
   return {
     rt,
     main,
