@@ -218,6 +218,10 @@ export function weappSuite(platform: Platform): void {
         expect(s.screenText()).not.toMatch(PURCHASE_TEXT)
         s.tap('获取积分')
         await onRoute(s, 'pages/mine/index')
+        // Titles come from the page JSON before any code runs: none may speak of buying either.
+        const titles = [...s.app.pages, ...(s.app.subPackages ?? []).flatMap((p) => p.pages.map((r) => `${p.root}/${r}`))].map((r) => String(s.pageJson(r).navigationBarTitleText ?? ''))
+        expect(titles.filter((t) => PURCHASE_TEXT.test(t))).toEqual([])
+        expect(s.calls.filter((c) => c.api === 'setNavigationBarTitle').map((c) => (c.args as { title: string }).title).filter((t) => PURCHASE_TEXT.test(t))).toEqual([])
         expect(s.calls.some((c) => c.api === 'requestPayment')).toBe(false)
         expect(s.calls.filter((c) => c.api === 'cloud.callFunction').map((c) => (c.args as { data: { $url: string } }).data.$url)).not.toContain('payment/createOrder')
       })

@@ -402,10 +402,9 @@ export class WeappSim {
         return {}
       }),
       getSetting: asyncApi('getSetting', () => ({ authSetting: { ...sim.authSetting } })),
+      // Since base library 2.3.0 openSetting needs a user gesture; the app calls it after a modal's confirm, which
+      // WeChat counts as one, so the sim does not check for a tap here.
       openSetting: asyncApi('openSetting', () => {
-        if (!sim.layer.inTap()) {
-          // Since base library 2.3.0 openSetting needs a user tap; a modal's confirm counts as one in WeChat.
-        }
         for (const scope of sim.answers.settingsGrant.splice(0)) sim.authSetting[scope] = true
         return { authSetting: { ...sim.authSetting } }
       }),

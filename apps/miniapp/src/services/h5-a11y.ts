@@ -31,8 +31,17 @@ function decorate(root: ParentNode): void {
 export function installH5Accessibility(): void {
   if (process.env.TARO_ENV !== 'h5' || typeof document === 'undefined') return
   decorate(document)
-  // Attribute changes we make ourselves are filtered by the equality checks above, so this cannot loop.
-  new MutationObserver(() => decorate(document)).observe(document.body, {
+  // One pass per burst of DOM changes; attribute changes we make ourselves are filtered by the equality checks
+  // above, so this cannot loop.
+  let scheduled = false
+  new MutationObserver(() => {
+    if (scheduled) return
+    scheduled = true
+    queueMicrotask(() => {
+      scheduled = false
+      decorate(document)
+    })
+  }).observe(document.body, {
     subtree: true,
     childList: true,
     attributes: true,

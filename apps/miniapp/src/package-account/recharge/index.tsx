@@ -47,7 +47,6 @@ function CreditsInfo() {
   const profile = useProfile()
   const pricing = usePricing()
   useEffect(() => {
-    void Taro.setNavigationBarTitle({ title: '积分' })
     ensureSession().catch(() => {})
   }, [])
   return (
@@ -95,6 +94,7 @@ function Shop() {
   }
 
   useEffect(() => {
+    void Taro.setNavigationBarTitle({ title: '积分充值' })
     ensureSession().catch(() => {})
     void load()
   }, [])

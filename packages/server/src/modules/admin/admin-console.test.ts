@@ -120,8 +120,14 @@ describe('admin console: dashboard', () => {
         .map((n) => ({ _id: `bulk${String(n).padStart(5, '0')}`, openid: `bulk${n}`, nickname: 'x', avatar_url: '', credits: 0, invite_code: `B${String(n).padStart(5, '0')}`, invited_by: null, checkin_streak: 0, last_checkin_date: null, created_at: new Date(at.getTime() + Math.floor(n / 100) * 1000), updated_at: at }))
       await gw.rt.db.collection('users').add(docs)
     }
+    // And 1 200 more sharing one instant: more than a page at a single created_at.
+    const same = new Date(at.getTime() + 60_000)
+    for (let b = 0; b < 2; b++) {
+      const docs = Array.from({ length: b === 0 ? 1000 : 200 }, (_, i) => b * 1000 + i).map((n) => ({ _id: `same${String(n).padStart(5, '0')}`, openid: `same${n}`, nickname: 'x', avatar_url: '', credits: 0, invite_code: `S${String(n).padStart(5, '0')}`, invited_by: null, checkin_streak: 0, last_checkin_date: null, created_at: same, updated_at: at }))
+      await gw.rt.db.collection('users').add(docs)
+    }
     const d = await gw.as(ADMIN).ok('admin/getDashboard', { range: 'today' })
-    expect(d.totals.new_users).toBe(2600 + 1)
+    expect(d.totals.new_users).toBe(2600 + 1200 + 1)
   })
 })
 

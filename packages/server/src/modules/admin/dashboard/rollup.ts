@@ -76,23 +76,47 @@ async function scanRange<T extends { _id: string; created_at: Date }>(
   onRow: (row: T) => void,
 ): Promise<number> {
   const _ = rt.db.command
-  let after: { t: Date; id: string } | null = null
+  let after: { t: number; id: string } | null = null
   let read = 0
   for (;;) {
-    // The next page starts AT the cursor's time (not at the day's start), so SQLite seeks there instead of
-    // re-reading the earlier pages and filtering them out (that made the day quadratic in its size).
-    const range = { created_at: _.gte(after ? after.t : from).and(_.lt(to)) }
-    const where: object = after
-      ? _.and([extra, range, _.or([{ created_at: _.gt(after.t) }, { created_at: _.eq(after.t), _id: _.gt(after.id) }])])
-      : { ...extra, ...range }
+    // A plain range [cursor time, day end) that SQLite seeks on both ends; the rows at the cursor's own instant that
+    // were already seen are dropped here. (The OR-shaped keyset condition left the upper bound unused as a seek
+    // bound, so a day's last page read on to the end of the collection.)
+    const lower = after ? new Date(after.t) : from
     const res = must(
-      await rt.db.collection(collection).where(where).orderBy('created_at', 'asc').orderBy('_id', 'asc').limit(PAGE).field({ _id: true, created_at: true, ...fields }).get(),
+      await rt.db
+        .collection(collection)
+        .where({ ...extra, created_at: _.gte(lower).and(_.lt(to)) })
+        .orderBy('created_at', 'asc')
+        .orderBy('_id', 'asc')
+        .limit(PAGE)
+        .field({ _id: true, created_at: true, ...fields })
+        .get(),
     ) as { data: T[] }
-    for (const row of res.data) onRow(row)
     read += res.data.length
+    const seen = after as { t: number; id: string } | null
+    const fresh = seen ? res.data.filter((r) => !(new Date(r.created_at).getTime() === seen.t && r._id <= seen.id)) : res.data
+    if (seen && fresh.length === 0 && res.data.length === PAGE) {
+      // More than a page of documents share one instant: continue inside it with the exact keyset condition.
+      const tie = must(
+        await rt.db
+          .collection(collection)
+          .where(_.and([extra, { created_at: _.eq(new Date(seen.t)), _id: _.gt(seen.id) }]))
+          .orderBy('_id', 'asc')
+          .limit(PAGE)
+          .field({ _id: true, created_at: true, ...fields })
+          .get(),
+      ) as { data: T[] }
+      read += tie.data.length
+      for (const row of tie.data) onRow(row)
+      if (tie.data.length === 0) after = { t: seen.t + 1, id: '' }
+      else after = { t: seen.t, id: tie.data[tie.data.length - 1]!._id }
+      continue
+    }
+    for (const row of fresh) onRow(row)
     if (res.data.length < PAGE) return read
     const last = res.data[res.data.length - 1]!
-    after = { t: new Date(last.created_at), id: last._id }
+    after = { t: new Date(last.created_at).getTime(), id: last._id }
   }
 }
 
