@@ -69,6 +69,7 @@ async function resolveRequest(rt: Runtime, openid: string, req: GenerateRequest)
     if (req.from_work_id) {
       const work = await requireOwnSourceWork(rt, openid, req.from_work_id, 'fitting')
       const prev = work.parameters
+      if (prev.mode === 'upscale') throw new AppError('VALIDATION_FAILED', '高清放大作品不能画同款，请选择原作品', { field: 'from_work_id' })
       const params: WorkParameters = { count: 1, garment_images: prev.garment_images ?? [], options: { ...(prev.options ?? {}), ...req.options }, from_work_id: work._id, mode: 'fitting' }
       if (prev.person_image) params.person_image = prev.person_image
       if (prev.garment_type) params.garment_type = prev.garment_type
@@ -148,9 +149,10 @@ async function requireOwnSourceWork(rt: Runtime, openid: string, workId: string,
 /** Credits per image of a resolved request (HD adds the upscale price). */
 export function unitPrice(rt: Runtime, params: WorkParameters, type: WorkType): number {
   const p = rt.config.pricing
-  if (type === 'fitting') return p.fittingPerImage
+  // 高清放大 keeps its source's work type (a try-on's upscale is a fitting work): the mode decides its price.
   const mode = params.mode ?? 'scene'
   if (mode === 'upscale') return p.upscalePerImage
+  if (type === 'fitting') return p.fittingPerImage
   const base = mode === 'on_model' ? p.onModelPerImage : mode === 'packshot' ? p.packshotPerImage : p.photographyPerImage
   return base + (params.options?.hd === true ? p.upscalePerImage : 0)
 }

@@ -173,6 +173,26 @@ describe('batch, upscale, 画同款', () => {
     expect(await gw.as('bob').call('photography/upscale', { work_id: src.work_id })).toMatchObject({ success: false, code: 'NOT_FOUND' })
   })
 
+  it('高清放大 of a try-on is charged the upscale price, and it cannot be a 画同款 source', async () => {
+    // Before: the price checked the work type (fitting) before the mode, so an upscale of a try-on cost a try-on;
+    // and fitting/generate from an upscale work re-ran a try-on without its person and garment.
+    gw = await pipelineGateway({ config: { pricing: { fittingPerImage: 11, upscalePerImage: 5 } } })
+    await register(gw, 'alice')
+    const person = await upload(gw, 'alice', await personBytes(), 'person.jpg')
+    const garment = await upload(gw, 'alice', await garmentBytes(), 'garment.jpg')
+    const fit = await gw.as('alice').ok('fitting/generate', { person_image: person, garment_image: garment })
+    expect(fit.cost).toBe(11)
+    await runWorker(gw)
+    const before = await credits(gw, 'alice')
+    const up = await gw.as('alice').ok('photography/upscale', { work_id: fit.work_id, scale: 2 })
+    expect(up.cost).toBe(5)
+    expect(await credits(gw, 'alice')).toBe(before - 5)
+    await runWorker(gw)
+    const again = await gw.as('alice').call('fitting/generate', { from_work_id: up.work_id })
+    expect(again).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    expect(await credits(gw, 'alice')).toBe(before - 5)
+  })
+
   it('画同款 from a showcase and from an own work: the preset, then generate with the caller\'s garment', async () => {
     gw = await pipelineGateway()
     await register(gw, 'alice')
