@@ -118,6 +118,7 @@ async function resolveRequest(rt: Runtime, openid: string, req: GenerateRequest)
     model_id: modelGiven ? req.model_id : base.model_id,
     model_image: modelGiven ? req.model_image : base.model_image,
     options: { ...base.options, ...req.options } as Record<string, unknown>,
+    count: req.count,
   }
   if (mode !== 'on_model') Object.assign(merged, { model_id: undefined, model_image: undefined, bottom_garment_image: undefined, garment_type: undefined })
   const violations = photographyRuleViolations(merged as Parameters<typeof photographyRuleViolations>[0])

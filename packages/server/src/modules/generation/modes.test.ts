@@ -97,6 +97,22 @@ describe('模特图 (on_model)', () => {
 })
 
 describe('白底图 (packshot) and 场景图 (scene)', () => {
+  it('白底图 is one image per garment: count > 1 (asked, or inherited by 画同款 in packshot mode) is refused, nothing charged', async () => {
+    // Before: count 3 charged three packshots and delivered three identical renders of the one garment photo.
+    gw = await pipelineGateway()
+    await register(gw, 'alice')
+    const g = await upload(gw, 'alice', await garmentBytes())
+    const start = await credits(gw, 'alice')
+    expect(await gw.as('alice').call('photography/generate', { mode: 'packshot', garment_images: [g], count: 3 })).toMatchObject({ success: false, code: 'VALIDATION_FAILED', details: { issues: [{ path: 'count' }] } })
+    const scene = await gw.as('alice').ok('photography/generate', { garment_images: [g], scene_id: 'studio-white', count: 2 })
+    const after = await credits(gw, 'alice')
+    expect(after).toBe(start - scene.cost)
+    expect(await gw.as('alice').call('photography/generate', { from_work_id: scene.work_id, mode: 'packshot', count: 2 })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    expect(await gw.as('alice').call('photography/generateBatch', { mode: 'packshot', count: 2, items: [{ garment_images: [g] }] })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    expect(await credits(gw, 'alice')).toBe(after)
+    await runWorker(gw)
+  })
+
   it('packshots at 800×800 and 750×1000 on pure white, priced per packshot', async () => {
     gw = await pipelineGateway()
     await register(gw, 'alice')
