@@ -192,7 +192,7 @@ describe('batch, upscale, 画同款', () => {
   it('高清放大 of a try-on is charged the upscale price, and it cannot be a 画同款 source', async () => {
     // Before: the price checked the work type (fitting) before the mode, so an upscale of a try-on cost a try-on;
     // and fitting/generate from an upscale work re-ran a try-on without its person and garment.
-    gw = await pipelineGateway({ config: { pricing: { fittingPerImage: 11, upscalePerImage: 5 } } })
+    gw = await pipelineGateway({ config: { pricing: { photographyPerImage: 20, fittingPerImage: 11, onModelPerImage: 30, packshotPerImage: 10, upscalePerImage: 5 } } })
     await register(gw, 'alice')
     const person = await upload(gw, 'alice', await personBytes(), 'person.jpg')
     const garment = await upload(gw, 'alice', await garmentBytes(), 'garment.jpg')
