@@ -69,6 +69,9 @@ export interface AssetDoc {
   hash: string
   size: number
   file_id: string
+  /** Pixel size read at registration; generation inputs need both sides ≥ MIN_IMAGE_SIDE (avatars need not). */
+  width?: number
+  height?: number
   created_at: Date
 }
 

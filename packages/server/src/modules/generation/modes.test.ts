@@ -228,3 +228,38 @@ describe('batch, upscale, 画同款', () => {
     expect(await gw.as('alice').call('photography/getPreset', { from_showcase_id: 'nope' })).toMatchObject({ success: false, code: 'NOT_FOUND' })
   })
 })
+
+describe('模特库 administration', () => {
+  it('admins add, edit, hide, order and generate models; users only see active ones; a hidden model cannot be chosen', async () => {
+    gw = await pipelineGateway()
+    const admin = gw.as('openid-admin')
+    await register(gw, 'alice')
+    expect(await gw.as('alice').call('admin/listModels', {})).toMatchObject({ success: false, code: 'FORBIDDEN' })
+    expect(await gw.as('alice').call('admin/generateModel', { name: 'x', gender: 'female', age: 'young', body: 'slim', pose: 'standing', skin_tone: 'light' })).toMatchObject({ success: false, code: 'FORBIDDEN' })
+
+    // Text-to-image (the local compositor draws it): stored, inactive until reviewed, labelled as generated.
+    const made = await admin.ok('admin/generateModel', { name: '新模特', gender: 'male', age: 'young', body: 'regular', pose: 'walking', skin_tone: 'tan' })
+    expect(made).toMatchObject({ status: 'created', model_id: expect.any(String) })
+    const all = (await admin.ok('admin/listModels', {})).items
+    const gen = all.find((m) => m._id === made.model_id)!
+    expect(gen).toMatchObject({ source: 'generated', is_active: false, gender: 'male', pose: 'walking' })
+    expect(gen.licence).toContain('text-to-image via local-compositor')
+    expect((await imageOf(gw, gen.file_id)).format).toBe('jpeg')
+    expect((await gw.anonymous.ok('photography/listModels', {})).items.map((m) => m._id)).not.toContain(gen._id)
+    expect(await admin.call('admin/generateModel', { name: 'x', gender: 'female', age: 'young', body: 'slim', pose: 'standing', skin_tone: 'light', job_token: 'forged.tokenforgedtokenforgedtokenforged1' })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+
+    expect(await admin.ok('admin/setModelActive', { _id: gen._id, is_active: true })).toEqual({ _id: gen._id, is_active: true })
+    await admin.ok('admin/reorderModels', { ids: [gen._id, 'model-m-young'] })
+    const visible = (await gw.anonymous.ok('photography/listModels', { gender: 'male' })).items.map((m) => m._id)
+    expect(visible.slice(0, 2)).toEqual([gen._id, 'model-m-young'])
+
+    // Edit: a licensed photo replaces the drawing; then hidden, it can't be picked any more.
+    const { fileId } = await gw.rt.storage.upload({ cloudPath: 'models/licensed-1.jpg', content: await personBytes(), contentType: 'image/jpeg' })
+    expect(await admin.ok('admin/upsertModel', { _id: gen._id, name: '授权模特', gender: 'male', age: 'young', body: 'regular', pose: 'walking', skin_tone: 'tan', file_id: fileId, source: 'licensed', licence: 'Stock licence #123' })).toEqual({ _id: gen._id, created: false })
+    expect(await admin.call('admin/upsertModel', { name: 'x', gender: 'male', age: 'young', body: 'regular', pose: 'walking', skin_tone: 'tan', file_id: 'local://models/missing.jpg', licence: 'n/a' })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    await admin.ok('admin/setModelActive', { _id: gen._id, is_active: false })
+    const g = await upload(gw, 'alice', await garmentBytes())
+    expect(await gw.as('alice').call('photography/generate', { mode: 'on_model', garment_images: [g], model_id: gen._id })).toMatchObject({ success: false, code: 'NOT_FOUND' })
+    expect(await admin.call('admin/reorderModels', { ids: ['nope'] })).toMatchObject({ success: false, code: 'NOT_FOUND' })
+  })
+})

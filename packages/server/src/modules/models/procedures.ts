@@ -1,6 +1,7 @@
 import { defineProcedures, openidOf } from '../../procedure'
 import { listActiveModels, listAllModels, reorderModels, setModelActive, upsertModel } from './library'
 import { getPreset, listShowcases } from './showcases'
+import { generateModel } from './generate-model'
 
 export const modelProcedures = defineProcedures({
   'photography/listModels': async ({ rt, input }) => ({ items: await listActiveModels(rt, input) }),
@@ -9,5 +10,6 @@ export const modelProcedures = defineProcedures({
   'admin/listModels': async ({ rt }) => ({ items: await listAllModels(rt) }),
   'admin/upsertModel': async ({ rt, caller, input, now, requestId }) => upsertModel(rt, openidOf(caller), input, now, requestId),
   'admin/setModelActive': async ({ rt, caller, input, now, requestId }) => setModelActive(rt, openidOf(caller), input._id, input.is_active, now, requestId),
+  'admin/generateModel': async ({ rt, caller, input, now, requestId }) => generateModel(rt, openidOf(caller), input, now, requestId),
   'admin/reorderModels': async ({ rt, caller, input, now, requestId }) => reorderModels(rt, openidOf(caller), input.ids, now, requestId),
 })

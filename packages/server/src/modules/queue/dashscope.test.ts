@@ -177,11 +177,10 @@ describe('provider task states and throttling', () => {
 
 describe('uploads the providers cannot use are refused before anything is charged', () => {
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
-  it('a thumbnail under 150 px and a format the worker cannot convert (GIF) answer VALIDATION_FAILED', async () => {
+  it('a format the worker cannot convert (GIF, text) is refused at registration', async () => {
     await setup()
     await register(gw, 'gus')
     const cases: Array<[Buffer, string]> = [
-      [await createFixtureGarment({ format: 'jpeg', width: 120, height: 160 }), 'image_too_small'],
       [await renderTestImage({ width: 400, height: 400, format: 'gif' }), 'unsupported_format'],
       [Buffer.from('not an image at all, just text'), 'unsupported_format'],
     ]
@@ -191,6 +190,19 @@ describe('uploads the providers cannot use are refused before anything is charge
       expect(answer).toMatchObject({ success: false, code: 'VALIDATION_FAILED', details: { reason } })
     }
     expect(await credits(gw, 'gus')).toBe(100)
+  })
+
+  it('a thumbnail under 150 px may be an avatar, but generating from it answers image_too_small and charges nothing', async () => {
+    await setup()
+    await register(gw, 'hal')
+    // WeChat's own avatars can be 132 px: an avatar never reaches a provider.
+    const avatar = await upload(gw, 'hal', await createFixtureGarment({ format: 'jpeg', width: 132, height: 132 }), 'avatar.jpg')
+    expect(await gw.as('hal').ok('user/updateUserInfo', { avatar_url: avatar })).toMatchObject({ avatar_url: avatar })
+    const thumb = await upload(gw, 'hal', await createFixtureGarment({ format: 'jpeg', width: 120, height: 160 }), 'thumb.jpg')
+    const answer = await gw.as('hal').call('photography/generate', { garment_images: [thumb], scene_id: 'studio-white', count: 1 })
+    expect(answer).toMatchObject({ success: false, code: 'VALIDATION_FAILED', details: { reason: 'image_too_small' } })
+    expect(await credits(gw, 'hal')).toBe(100)
+    expect(posts('/api/v1/services')).toHaveLength(0)
   })
 })
 
