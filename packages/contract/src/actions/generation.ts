@@ -65,6 +65,7 @@ export interface PhotographyFields {
   model_image?: string | undefined
   scene_id?: string | undefined
   options?: { aspect_ratio?: string | undefined; hd?: boolean | undefined } | undefined
+  count?: number | undefined
 }
 
 /**
@@ -85,6 +86,8 @@ export function photographyRuleViolations(v: PhotographyFields & { mode: z.infer
     const aspect = v.options?.aspect_ratio
     if (aspect !== undefined && !(PACKSHOT_ASPECTS as readonly string[]).includes(aspect)) out.push({ path: ['options', 'aspect_ratio'], message: '白底图仅支持 1:1（800×800）或 3:4（750×1000）' })
     if (v.options?.hd) out.push({ path: ['options', 'hd'], message: '白底图为固定尺寸，无需高清放大' })
+    // The compositor renders one packshot per garment photo: more would charge for identical copies.
+    if (v.count !== undefined && v.count > 1) out.push({ path: ['count'], message: '白底图每件服装生成一张，无需多张' })
   }
   return out
 }
@@ -244,7 +247,7 @@ export const generationActions = {
         const hasSource = v.from_showcase_id !== undefined
         checkModeFields(v, hasSource, ctx)
         // Item-level rules only (the shared fields were checked once above).
-        v.items.forEach((item, i) => checkModeFields({ ...v, ...item, model_id: undefined, model_image: undefined, scene_id: 'x', options: {} }, hasSource, ctx, ['items', i]))
+        v.items.forEach((item, i) => checkModeFields({ ...v, ...item, model_id: undefined, model_image: undefined, scene_id: 'x', options: {}, count: undefined }, hasSource, ctx, ['items', i]))
       }),
     output: z.object({
       works: z.array(z.object({ work_id: z.string(), task_id: z.string(), cost: credits })),

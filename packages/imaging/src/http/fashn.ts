@@ -62,6 +62,9 @@ function runBody(model: FashnModel, job: GenerationJob, defaults: Record<string,
   const person = job.inputUrls.person
   const garment = job.inputUrls.garments[0]
   if (!person || !garment) return 'needs a model photo and a garment image'
+  // tryon-v1.6 and product-to-model dress one garment per run: a top + bottom outfit is refused (not retryable)
+  // so failover hands it to a provider that takes both (DashScope aitryon), instead of dropping the bottom.
+  if (job.inputUrls.garments.length > 1 || job.inputs.garments.length > 1) return 'one garment per run (a top + bottom outfit needs another try-on provider)'
   const extra = (defaults['inputs'] as Record<string, unknown> | undefined) ?? {}
   // A different seed per unit: each image of an on_model task is its own run (num_samples stays 1).
   const seed = typeof job.variation === 'number' ? 1000 + job.variation : undefined

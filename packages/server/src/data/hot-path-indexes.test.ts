@@ -12,7 +12,8 @@ vi.setConfig({ testTimeout: 120_000 })
 
 describe('hot-path queries', () => {
   it('are all served by a declared index on CloudBase', async () => {
-    const gw = await pipelineGateway()
+    // Cheap prices, so the starting credits cover every flow below.
+    const gw = await pipelineGateway({ config: { pricing: { photographyPerImage: 1, fittingPerImage: 1, onModelPerImage: 1, packshotPerImage: 1, upscalePerImage: 1 } } })
     const seen: ObservedQuery[] = []
     gw.rt.database.setQueryListener((q) => seen.push(q))
     try {
@@ -31,7 +32,20 @@ describe('hot-path queries', () => {
       const p = await upload(gw, 'alice', await personBytes(), 'person.jpg')
       await alice.ok('fitting/generate', { person_image: p, garment_image: g })
       await alice.ok('photography/getProgress', { task_id: photos[0]!.task_id })
+      // The 模特库, 画同款 presets, 模特图 with a library model and with 随机 (filtered), a batch.
+      await alice.ok('photography/listModels', {})
+      const models = await alice.ok('photography/listModels', { gender: 'female', pose: 'standing' })
+      await alice.ok('photography/listShowcases', {})
+      await alice.ok('photography/listShowcases', { mode: 'on_model' })
+      await alice.ok('photography/generate', { mode: 'on_model', garment_images: [g], model_id: models.items[0]!._id })
+      await alice.ok('photography/generate', { mode: 'on_model', garment_images: [g], options: { gender: 'female', age: 'young' } })
+      await alice.ok('photography/generateBatch', { mode: 'packshot', items: [{ garment_images: [g] }, { garment_images: [g] }] })
       await runWorker(gw)
+      await alice.ok('photography/upscale', { work_id: photos[0]!.work_id, scale: 2 })
+      await runWorker(gw)
+      await register(gw, 'openid-admin')
+      await gw.as('openid-admin').ok('admin/getUser', { openid: 'alice' })
+      await gw.as('openid-admin').ok('admin/listModels', {})
       await gw.raw({ Type: 'Timer', TriggerName: 'queue', Time: '2026-01-01T00:00:00Z', Message: '' })
       for (const tab of ['all', 'photography', 'fitting', 'favorite'] as const) {
         const first = await alice.ok('api/listWorks', { tab, pageSize: 1 })

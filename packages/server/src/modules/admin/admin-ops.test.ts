@@ -57,10 +57,18 @@ describe('admin operations', () => {
     const edited = (await gw.rt.db.collection('api_configs').doc(created._id).get()).data[0] as { headers: Record<string, string>; priority: number }
     expect(edited).toMatchObject({ priority: 6, headers: { Authorization: stored.headers.Authorization } })
 
+    // A new endpoint (or provider) without the key is refused: the kept key would be sent to the new address.
+    // Before: the key was kept and admin/testApiConfig sent it there.
+    const moved = await admin.call('admin/upsertApiConfig', { _id: created._id, provider: 'dashscope', api_name: 'aitryon', endpoint: 'https://attacker.example.invalid', priority: 6 })
+    expect(moved).toMatchObject({ success: false, code: 'VALIDATION_FAILED', details: { field: 'headers' } })
+    expect(await admin.call('admin/upsertApiConfig', { _id: created._id, provider: 'stability', api_name: 'core', endpoint: 'https://dashscope.example.invalid', priority: 6 })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    expect((await gw.rt.db.collection('api_configs').doc(created._id).get()).data[0]).toMatchObject({ endpoint: 'https://dashscope.example.invalid', priority: 6 })
+    await admin.ok('admin/upsertApiConfig', { _id: created._id, provider: 'dashscope', api_name: 'aitryon', endpoint: 'https://dashscope-intl.example.invalid', headers: { Authorization: 'Bearer sk-new' }, priority: 6 })
+
     // Nothing the call wrote anywhere carries the key: log lines, audit records.
     expect(gw.logs.join('\n')).not.toContain(secret)
     const audits = await auditEntries(gw, 'admin/upsertApiConfig')
-    expect(audits).toHaveLength(2)
+    expect(audits).toHaveLength(3)
     expect(JSON.stringify(audits)).not.toContain(secret)
     expect(JSON.stringify(audits)).not.toContain(stored.headers.Authorization!)
 

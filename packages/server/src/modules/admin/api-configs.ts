@@ -1,7 +1,8 @@
 /**
  * Provider configs for operators. Header values (API keys) are write-only: encrypted with AES-256-GCM before they
- * are stored, never returned (admins see header names), never logged, and kept when an edit omits them.
+ * are stored, never returned (admins see header names), never logged, and kept when an edit omits them (unless the edit changes the endpoint or provider).
  */
+import { AppError } from '../../errors'
 import { defineProcedures, openidOf } from '../../procedure'
 import { getDoc, must, toIsoOrNull } from '../../lib/db'
 import { sealHeaders } from '../../lib/secret-box'
@@ -46,6 +47,11 @@ export const adminApiConfigProcedures = defineProcedures({
   'admin/upsertApiConfig': async ({ rt, input, caller, now, requestId }) => {
     const id = input._id ?? `${input.provider}-${rt.ids.id().slice(0, 12)}`
     const before = input._id ? await getDoc<ApiConfigDoc>(rt.db, 'api_configs', id) : null
+    // A kept key belongs to the endpoint it was entered for: sending it to a new address (which testApiConfig or
+    // the worker would do) could hand it to whoever runs that address.
+    if (before && !input.headers && Object.keys(before.headers ?? {}).length > 0 && (before.endpoint !== input.endpoint || before.provider !== input.provider)) {
+      throw new AppError('VALIDATION_FAILED', '更换接口地址或服务商时请重新填写密钥', { field: 'headers' })
+    }
     const headers = input.headers ? sealHeaders(rt.config.secretKey, id, input.headers) : (before?.headers ?? {})
     const doc: ApiConfigDoc = {
       _id: id,

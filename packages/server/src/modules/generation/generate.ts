@@ -70,6 +70,7 @@ async function resolveRequest(rt: Runtime, openid: string, req: GenerateRequest)
     if (req.from_work_id) {
       const work = await requireOwnSourceWork(rt, openid, req.from_work_id, 'fitting')
       const prev = work.parameters
+      if (prev.mode === 'upscale') throw new AppError('VALIDATION_FAILED', '高清放大作品不能画同款，请选择原作品', { field: 'from_work_id' })
       const params: WorkParameters = { count: 1, garment_images: prev.garment_images ?? [], options: { ...(prev.options ?? {}), ...req.options }, from_work_id: work._id, mode: 'fitting' }
       if (prev.person_image) params.person_image = prev.person_image
       if (prev.garment_type) params.garment_type = prev.garment_type
@@ -118,6 +119,7 @@ async function resolveRequest(rt: Runtime, openid: string, req: GenerateRequest)
     model_id: modelGiven ? req.model_id : base.model_id,
     model_image: modelGiven ? req.model_image : base.model_image,
     options: { ...base.options, ...req.options } as Record<string, unknown>,
+    count: req.count,
   }
   if (mode !== 'on_model') Object.assign(merged, { model_id: undefined, model_image: undefined, bottom_garment_image: undefined, garment_type: undefined })
   const violations = photographyRuleViolations(merged as Parameters<typeof photographyRuleViolations>[0])
@@ -149,9 +151,10 @@ async function requireOwnSourceWork(rt: Runtime, openid: string, workId: string,
 /** Credits per image of a resolved request (HD adds the upscale price). */
 export function unitPrice(rt: Runtime, params: WorkParameters, type: WorkType): number {
   const p = rt.config.pricing
-  if (type === 'fitting') return p.fittingPerImage
+  // 高清放大 keeps its source's work type (a try-on's upscale is a fitting work): the mode decides its price.
   const mode = params.mode ?? 'scene'
   if (mode === 'upscale') return p.upscalePerImage
+  if (type === 'fitting') return p.fittingPerImage
   const base = mode === 'on_model' ? p.onModelPerImage : mode === 'packshot' ? p.packshotPerImage : p.photographyPerImage
   return base + (params.options?.hd === true ? p.upscalePerImage : 0)
 }

@@ -100,6 +100,22 @@ describe('模特图 (on_model)', () => {
 })
 
 describe('白底图 (packshot) and 场景图 (scene)', () => {
+  it('白底图 is one image per garment: count > 1 (asked, or inherited by 画同款 in packshot mode) is refused, nothing charged', async () => {
+    // Before: count 3 charged three packshots and delivered three identical renders of the one garment photo.
+    gw = await pipelineGateway()
+    await register(gw, 'alice')
+    const g = await upload(gw, 'alice', await garmentBytes())
+    const start = await credits(gw, 'alice')
+    expect(await gw.as('alice').call('photography/generate', { mode: 'packshot', garment_images: [g], count: 3 })).toMatchObject({ success: false, code: 'VALIDATION_FAILED', details: { issues: [{ path: 'count' }] } })
+    const scene = await gw.as('alice').ok('photography/generate', { garment_images: [g], scene_id: 'studio-white', count: 2 })
+    const after = await credits(gw, 'alice')
+    expect(after).toBe(start - scene.cost)
+    expect(await gw.as('alice').call('photography/generate', { from_work_id: scene.work_id, mode: 'packshot', count: 2 })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    expect(await gw.as('alice').call('photography/generateBatch', { mode: 'packshot', count: 2, items: [{ garment_images: [g] }] })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    expect(await credits(gw, 'alice')).toBe(after)
+    await runWorker(gw)
+  })
+
   it('packshots at 800×800 and 750×1000 on pure white, priced per packshot', async () => {
     gw = await pipelineGateway()
     await register(gw, 'alice')
@@ -174,6 +190,26 @@ describe('batch, upscale, 画同款', () => {
     expect(img.exif).toContain('not AI super-resolution')
     await register(gw, 'bob')
     expect(await gw.as('bob').call('photography/upscale', { work_id: src.work_id })).toMatchObject({ success: false, code: 'NOT_FOUND' })
+  })
+
+  it('高清放大 of a try-on is charged the upscale price, and it cannot be a 画同款 source', async () => {
+    // Before: the price checked the work type (fitting) before the mode, so an upscale of a try-on cost a try-on;
+    // and fitting/generate from an upscale work re-ran a try-on without its person and garment.
+    gw = await pipelineGateway({ config: { pricing: { photographyPerImage: 20, fittingPerImage: 11, onModelPerImage: 30, packshotPerImage: 10, upscalePerImage: 5 } } })
+    await register(gw, 'alice')
+    const person = await upload(gw, 'alice', await personBytes(), 'person.jpg')
+    const garment = await upload(gw, 'alice', await garmentBytes(), 'garment.jpg')
+    const fit = await gw.as('alice').ok('fitting/generate', { person_image: person, garment_image: garment })
+    expect(fit.cost).toBe(11)
+    await runWorker(gw)
+    const before = await credits(gw, 'alice')
+    const up = await gw.as('alice').ok('photography/upscale', { work_id: fit.work_id, scale: 2 })
+    expect(up.cost).toBe(5)
+    expect(await credits(gw, 'alice')).toBe(before - 5)
+    await runWorker(gw)
+    const again = await gw.as('alice').call('fitting/generate', { from_work_id: up.work_id })
+    expect(again).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    expect(await credits(gw, 'alice')).toBe(before - 5)
   })
 
   it('画同款 from a showcase and from an own work: the preset, then generate with the caller\'s garment', async () => {

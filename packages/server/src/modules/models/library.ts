@@ -19,10 +19,18 @@ async function queryModels(rt: Runtime, where: object): Promise<ModelDoc[]> {
   return res.data
 }
 
-function whereOf(filter: ModelFilter): Record<string, unknown> {
-  const where: Record<string, unknown> = { is_active: true }
-  for (const key of ['gender', 'age', 'body', 'pose', 'skin_tone', 'scene_id'] as const) if (filter[key] !== undefined) where[key] = filter[key]
-  return where
+/**
+ * The active library in display order, filtered here: one query on the (is_active, sort_order, _id) index serves
+ * every combination of the five attribute filters and 随机's relaxations, which no set of indexes could (the
+ * library is a few hundred models at most, read whole either way).
+ */
+async function activeModels(rt: Runtime): Promise<ModelDoc[]> {
+  return queryModels(rt, { is_active: true })
+}
+
+function matches(d: ModelDoc, filter: ModelFilter): boolean {
+  for (const key of ['gender', 'age', 'body', 'pose', 'skin_tone', 'scene_id'] as const) if (filter[key] !== undefined && d[key] !== filter[key]) return false
+  return true
 }
 
 async function thumbUrls(rt: Runtime, docs: ModelDoc[]): Promise<Map<string, string>> {
@@ -48,14 +56,14 @@ function userView(d: ModelDoc, urls: Map<string, string>) {
 }
 
 export async function listActiveModels(rt: Runtime, filter: ModelFilter) {
-  const docs = await queryModels(rt, whereOf(filter))
+  const docs = (await activeModels(rt)).filter((d) => matches(d, filter))
   const urls = await thumbUrls(rt, docs)
   return docs.map((d) => userView(d, urls))
 }
 
 export async function listAllModels(rt: Runtime) {
   const _ = rt.db.command
-  const docs = await queryModels(rt, { _id: _.exists(true) })
+  const docs = await queryModels(rt, { sort_order: _.exists(true) })
   const urls = await thumbUrls(rt, docs)
   return docs.map((d) => ({
     ...userView(d, urls),
@@ -84,8 +92,9 @@ export async function requireActiveModel(rt: Runtime, id: string): Promise<Model
 export async function pickRandomModel(rt: Runtime, filter: ModelFilter, seed: string): Promise<ModelDoc> {
   const relax: Array<keyof ModelFilter> = ['scene_id', 'skin_tone', 'body', 'pose', 'age']
   let current: ModelFilter = { ...filter }
+  const library = await activeModels(rt)
   for (let i = 0; i <= relax.length; i++) {
-    const docs = await queryModels(rt, whereOf(current))
+    const docs = library.filter((d) => matches(d, current))
     if (docs.length) return hashPick(docs, seed)
     const key = relax[i]
     if (key) current = { ...current, [key]: undefined }

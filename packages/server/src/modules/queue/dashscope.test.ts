@@ -213,12 +213,15 @@ describe('endpoint configuration', () => {
     expect(intl).toEqual({ _id: 'ds-intl', created: true })
     expect((await gw.as(ADMIN).ok('admin/listApiConfigs')).items.find((c) => c._id === 'ds-intl')!.endpoint).toBe('https://dashscope-intl.aliyuncs.com')
     // A proxy in front of DashScope (here: the fake under a path prefix is not served, so the base must be exact).
-    await gw.as(ADMIN).ok('admin/upsertApiConfig', { _id: 'ds-intl', provider: 'dashscope', api_name: 'aitryon', endpoint: fake.url, is_active: true, priority: 20 })
+    // A new address needs the key again (the stored one was entered for the old address).
+    expect(await gw.as(ADMIN).call('admin/upsertApiConfig', { _id: 'ds-intl', provider: 'dashscope', api_name: 'aitryon', endpoint: fake.url, is_active: true, priority: 20 })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    await gw.as(ADMIN).ok('admin/upsertApiConfig', { _id: 'ds-intl', provider: 'dashscope', api_name: 'aitryon', endpoint: fake.url, headers: { Authorization: `Bearer ${KEY}` }, is_active: true, priority: 20 })
+    await gw.as(ADMIN).ok('admin/upsertApiConfig', { _id: 'ds-intl', provider: 'dashscope', api_name: 'aitryon', endpoint: fake.url, is_active: true, priority: 21 })
     await register(gw, 'hal')
     const res = await fitting('hal')
     await drain([res.task_id])
     expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', result: { provider_id: 'ds-intl' } })
-    // The stored key survived the edit that omitted it.
+    // The stored key survived the edit that omitted it (same endpoint).
     expect(posts(TRYON)[0]!.headers.authorization).toBe(`Bearer ${KEY}`)
   })
 })

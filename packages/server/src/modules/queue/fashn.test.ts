@@ -82,6 +82,31 @@ describe('模特图 through FASHN', () => {
     expect(await credits(gw, 'alice')).toBe(100 - 60 + 30)
   })
 
+  it('a second photo of the same garment is not an outfit; an explicit top + bottom goes to DashScope (FASHN dresses one garment)', async () => {
+    // Before: garment_images[1] was sent as the bottom half (DashScope bottom_garment_url), and FASHN dropped a
+    // real bottom_garment_image without a word.
+    await setup()
+    dashscope = await startFakeDashScope({ apiKey: 'sk-ds', now: () => gw.clock.now().getTime() })
+    await gw.as(ADMIN).ok('admin/upsertApiConfig', { _id: 'ds-tryon', provider: 'dashscope', api_name: 'aitryon', endpoint: dashscope.url, headers: { Authorization: 'Bearer sk-ds' }, priority: 10, poll_interval_ms: 50 })
+    await register(gw, 'alice')
+    const g = await upload(gw, 'alice', await garmentBytes())
+    const g2 = await upload(gw, 'alice', await garmentBytes(), 'garment-back.jpg')
+    const bottom = await upload(gw, 'alice', await garmentBytes(), 'bottom.jpg')
+    const outfit = await gw.as('alice').ok('photography/generate', { mode: 'on_model', garment_images: [g], bottom_garment_image: bottom, garment_type: 'top', model_id: 'model-f-young-slim' })
+    await drain([outfit.task_id])
+    expect(await taskDoc(gw, outfit.task_id)).toMatchObject({ status: 'completed', result: { provider_id: 'ds-tryon' } })
+    expect(runs()).toHaveLength(0)
+    const tryonBodies = () => dashscope!.requests.filter((r) => r.method === 'POST' && r.path.includes('image2image')).map((r) => JSON.parse(r.body.toString()).input as Record<string, string>)
+    expect(Object.keys(tryonBodies()[0]!).sort()).toEqual(['bottom_garment_url', 'person_image_url', 'top_garment_url'])
+    // FASHN's refusal is its limitation, so DashScope takes over; with FASHN off, two photos of one top reach
+    // DashScope as one top.
+    await gw.rt.db.collection('api_configs').doc('fashn-tryon').update({ is_active: false })
+    const twoPhotos = await gw.as('alice').ok('photography/generate', { mode: 'on_model', garment_images: [g, g2], model_id: 'model-f-young-slim' })
+    await drain([twoPhotos.task_id])
+    expect(await taskDoc(gw, twoPhotos.task_id)).toMatchObject({ status: 'completed', result: { provider_id: 'ds-tryon' } })
+    expect(Object.keys(tryonBodies()[1]!).sort()).toEqual(['person_image_url', 'top_garment_url'])
+  })
+
   it('a wrong key (401 UnauthorizedAccess) fails over to DashScope aitryon; the failure counts on FASHN', async () => {
     await setup({}, 'wrong-key')
     dashscope = await startFakeDashScope({ apiKey: 'sk-ds', now: () => gw.clock.now().getTime() })

@@ -53,7 +53,9 @@ export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIn
   const aspect = typeof options.aspect_ratio === 'string' && ASPECTS.has(options.aspect_ratio) ? (options.aspect_ratio as AspectRatio) : '3:4'
 
   // Which stored files this unit reads.
-  const garmentIds = [...p.garment_images.slice(0, 1), ...(p.bottom_garment_image ? [p.bottom_garment_image] : p.garment_images.slice(1))]
+  // Only an explicit bottom is a second garment: more photos of the one garment are not the other half of an
+  // outfit (a try-on provider would dress the model in them as a bottom).
+  const garmentIds = [...p.garment_images.slice(0, 1), ...(p.bottom_garment_image ? [p.bottom_garment_image] : [])]
   let personId: string | undefined
   let sourceId: string | undefined
   let cutoutId: string | undefined

@@ -10,6 +10,8 @@ export const RETRY_BACKOFF_MS = [5_000, 30_000, 120_000] as const
 export const DEFAULT_POLL_INTERVAL_MS = 1_000
 /** A provider job still running after this is abandoned and the attempt counts as failed. */
 export const PROVIDER_JOB_TIMEOUT_MS = 15 * 60_000
+/** Wait before polling an accepted provider job again after a transient poll or result-download failure. */
+export const POLL_RETRY_MS = 5_000
 /** Signed URLs of inputs handed to remote providers. */
 export const INPUT_URL_TTL_SECONDS = 3600
 

@@ -230,6 +230,74 @@ describe('leases: a worker killed mid-task', () => {
   })
 })
 
+describe('an accepted provider job is never resubmitted', () => {
+  // Before: a retryable failure while polling (network, 5xx, a malformed answer) or a result that could not be
+  // copied cleared provider_task_id and sent the task back to pending, so the next claim paid for a second job.
+  async function acceptedJob(onPoll: Script['onPoll']) {
+    const { gw, script } = await scriptedGateway()
+    script.onSubmit = () => ({ state: 'running', providerTaskId: 'job-1', progress: 0.2 })
+    script.onPoll = onPoll
+    await register(gw, 'alice')
+    const res = await photo(gw, 'alice')
+    return { gw, script, res }
+  }
+
+  // Whether a pass polls in place depends on its time budget (real time), so passes run until the poll happened.
+  async function untilPolled(gw: TestGateway, polled: () => boolean) {
+    for (let i = 0; i < 5 && !polled(); i++) {
+      await runWorker(gw, { budget_ms: 1000 })
+      if (!polled()) gw.clock.advance(1_001)
+    }
+    expect(polled()).toBe(true)
+  }
+  async function passesUntilSettled(gw: TestGateway, taskId: string) {
+    for (let i = 0; i < 5 && (await taskDoc(gw, taskId)).status === 'processing'; i++) {
+      gw.clock.advance(6_000)
+      await runWorker(gw)
+    }
+  }
+
+  it('a transient poll failure polls the same job again later', async () => {
+    let polls = 0
+    const { gw, script, res } = await acceptedJob(() => {
+      polls++
+      if (polls === 1) return { state: 'failed', retryable: true, reason: 'poll: HTTP 503' }
+      return { state: 'succeeded', images: [{ bytes: script.image, contentType: 'image/jpeg' }] }
+    })
+    await untilPolled(gw, () => polls >= 1)
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'processing', provider_task_id: 'job-1', error: 'poll: HTTP 503' })
+    await passesUntilSettled(gw, res.task_id)
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', refunded: 0 })
+    expect(script.submits).toHaveLength(1)
+  })
+
+  it('a succeeded job whose result could not be stored is polled again for it', async () => {
+    let polls = 0
+    const { gw, script, res } = await acceptedJob(() => {
+      polls++
+      // An empty download stands for a failed one: nothing usable was stored.
+      return { state: 'succeeded', images: [{ bytes: polls === 1 ? Buffer.alloc(0) : script.image, contentType: 'image/jpeg' }] }
+    })
+    await untilPolled(gw, () => polls >= 1)
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'processing', provider_task_id: 'job-1' })
+    await passesUntilSettled(gw, res.task_id)
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', refunded: 0 })
+    expect(script.submits).toHaveLength(1)
+    expect(polls).toBe(2)
+  })
+
+  it('a job that keeps failing to answer is given up after the job timeout: failed and refunded, never resubmitted', async () => {
+    const { gw, script, res } = await acceptedJob(() => ({ state: 'failed', retryable: true, reason: 'poll: network error' }))
+    for (let i = 0; i < 25 && !['failed', 'completed'].includes((await taskDoc(gw, res.task_id)).status); i++) {
+      await runWorker(gw, { budget_ms: 1000 })
+      gw.clock.advance(60_000)
+    }
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'failed', refunded: res.cost })
+    expect(script.submits).toHaveLength(1)
+    expect(await credits(gw, 'alice')).toBe(100)
+  })
+})
+
 describe('cancel races', () => {
   it('cancelling a queued task refunds once even when raced with itself and deleteWork; the worker skips it', async () => {
     const { gw, script } = await scriptedGateway()

@@ -14,7 +14,7 @@ import { sendTaskMessage } from '../notify/notify'
 import { updateHeld, type ClaimedTask } from './claim'
 import { buildJob, InputMissingError, stepsOf, storeResults, type StagedFiles } from './job'
 import { admitSubmission, release, renew, SLOT_LEASE_MS } from './provider-limits'
-import { backoffMs, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
+import { backoffMs, POLL_RETRY_MS, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, type ProviderHandle } from './providers'
 import { failTask } from './settle'
 import { holdForModeration, resolveHold } from '../moderation/hold'
@@ -213,6 +213,17 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
   const now = rt.clock.now()
   // A throttled poll: the provider job still runs and keeps its slot and inputs.
   if (outcome.state === 'throttled') return { kind: 'exit', result: await waitForLimit(rt, task, handle, outcome, now) }
+  // A transient failure while polling an accepted job (network, 5xx, a malformed answer) says nothing about the
+  // job itself: it is polled again later, never resubmitted — the provider bills every accepted job. Its slot and
+  // inputs stay with it. Only a final FAILED/CANCELED answer, or the job timeout, gives it up.
+  let pollFailureCounted = false
+  if (outcome.state === 'failed' && outcome.retryable && task.provider_task_id) {
+    pollFailureCounted = true
+    if (handle) await recordProviderOutcome(rt, handle.config._id, 'failure', now)
+    const later = await pollAgainLater(rt, task, handle, outcome.reason, now)
+    if (later) return { kind: 'exit', result: later }
+    outcome = { state: 'failed', retryable: false, reason: 'provider job timed out' }
+  }
   await endProviderJob(rt, task, now)
   if (outcome.state === 'succeeded') {
     const unit = steps[stepIndex]!.units![unitIndex]!
@@ -233,8 +244,14 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
       Object.assign(task, { steps: next, provider_id: handle?.config._id ?? null, provider_task_id: null, unit_attempts: 0, error: null, progress })
       return { kind: 'stored' }
     }
-    outcome = { state: 'failed', retryable: true, reason: 'provider returned no usable image' }
-  } else if (handle && task.provider_task_id) {
+    // The job succeeded but its results could not be copied (a download or upload failed): its result URLs stay
+    // valid for a day, so the job is polled again for them rather than paid for twice.
+    const later = task.provider_task_id ? await pollAgainLater(rt, task, handle, 'provider returned no usable image', now) : null
+    if (later) return { kind: 'exit', result: later }
+    outcome = task.provider_task_id
+      ? { state: 'failed', retryable: false, reason: 'provider returned no usable image' }
+      : { state: 'failed', retryable: true, reason: 'provider returned no usable image' }
+  } else if (handle && task.provider_task_id && !pollFailureCounted) {
     // A failed poll counts against the provider (submit failures were counted in submitAttempt).
     await recordProviderOutcome(rt, handle.config._id, 'failure', now)
   }
@@ -297,6 +314,19 @@ export async function advanceClaimed(rt: Runtime, task: ClaimedTask, opts: StepO
     const r = await runUnit(rt, task, stepIndex, unit, opts)
     if (r.kind === 'exit') return r.result
   }
+}
+
+/**
+ * An accepted provider job to be polled again after a short wait (the lease ends then, so the next pass picks it
+ * up with its provider task id). null once the job is older than the provider job timeout: the caller fails the
+ * unit for good (refunded) instead of resubmitting.
+ */
+async function pollAgainLater(rt: Runtime, task: ClaimedTask, handle: ProviderHandle | null, reason: string, now: Date): Promise<StepResult | null> {
+  const submittedAt = task.submitted_at ? new Date(task.submitted_at).getTime() : now.getTime()
+  if (now.getTime() - submittedAt > PROVIDER_JOB_TIMEOUT_MS) return null
+  const patch: Partial<TaskDoc> = { provider_id: handle?.config._id ?? task.provider_id, lease_until: new Date(now.getTime() + POLL_RETRY_MS), error: reason.slice(0, 300), updated_at: now }
+  const ok = await updateHeld(rt, task, patch)
+  return ok ? 'retrying' : 'lost'
 }
 
 /**
