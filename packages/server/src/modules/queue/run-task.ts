@@ -163,6 +163,17 @@ async function endProviderJob(rt: Runtime, task: ClaimedTask, now: Date): Promis
   }
 }
 
+/** Deletes stored results the task does not list (after a failed write); a failed read leaves them be. */
+async function discardIfUnlisted(rt: Runtime, task: ClaimedTask, stored: string[]): Promise<void> {
+  try {
+    const fresh = await getDoc<TaskDoc>(rt.db, 'task_queue', task._id)
+    const listed = new Set(stepsOf(fresh ?? task).flatMap(stepOutputs))
+    if (fresh && !stored.some((f) => listed.has(f))) await discardUnrecorded(rt, task.work_id, stored)
+  } catch (err) {
+    rt.logger.warn('result_discard_skipped', { task_id: task._id, error: errorText(err) })
+  }
+}
+
 /** Attempts of the current unit (tasks queued before steps existed count the task's attempts). */
 function unitAttemptsOf(task: TaskDoc): number {
   return task.unit_attempts ?? (task.steps ? 0 : (task.attempts ?? 0))
@@ -262,7 +273,15 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
       const next = steps.map((s, i) => (i === stepIndex ? { ...s, units: s.units!.map((u, j) => (j === unitIndex ? { ...u, outputs: stored } : u)) } : s))
       const progress = Math.max(task.progress ?? 0, overallProgress(next, stepIndex, unitIndex, 1))
       const patch = { steps: rt.db.command.set(next), provider_id: handle?.config._id ?? null, provider_task_id: null, unit_attempts: 0, error: null, progress, updated_at: now } as unknown as Partial<TaskDoc>
-      if (!(await updateHeld(rt, task, patch))) {
+      let held: boolean
+      try {
+        held = await updateHeld(rt, task, patch)
+      } catch (err) {
+        // The write may have landed (an ambiguous commit): the files go only if the task does not list them.
+        await discardIfUnlisted(rt, task, stored)
+        throw err
+      }
+      if (!held) {
         // Named with this worker's lease, listed nowhere: nobody else will use or remove them.
         await discardUnrecorded(rt, task.work_id, stored)
         return { kind: 'exit', result: 'lost' }
