@@ -5,6 +5,7 @@ import { createDashScopeTryOnProvider } from './http/dashscope-tryon'
 import { createStabilityProvider } from './http/stability'
 import { createFashnProvider } from './http/fashn'
 import { createLocalProvider, type LocalProviderOptions } from './local/local-provider'
+import { withAspectFraming } from './aspect'
 
 export interface ProviderFactoryOptions {
   /** Options of the `local` provider (read once from the environment by the caller: `localProviderOptionsFromEnv`). */
@@ -26,14 +27,17 @@ export function createProviderFactory(options: ProviderFactoryOptions = {}): Pro
       case 'dashscope':
       case 'aliyun':
       case 'bailian':
-        if (TRYON_APIS.has(api)) return createDashScopeTryOnProvider(config)
-        if (BACKGROUND_APIS.has(api)) return createDashScopeBackgroundProvider(config)
+        // Neither API takes an aspect ratio (try-on answers at the person photo's, background generation at the
+        // cut-out's), so the results are reframed to the seller's choice.
+        if (TRYON_APIS.has(api)) return withAspectFraming(createDashScopeTryOnProvider(config))
+        if (BACKGROUND_APIS.has(api)) return withAspectFraming(createDashScopeBackgroundProvider(config))
         return null
       case 'fashn':
-        return createFashnProvider(config)
+        // product-to-model takes aspect_ratio; tryon answers at the model photo's ratio.
+        return withAspectFraming(createFashnProvider(config))
       case 'stability':
       case 'stability-ai':
-        return createStabilityProvider(config)
+        return withAspectFraming(createStabilityProvider(config))
       default:
         return null
     }
