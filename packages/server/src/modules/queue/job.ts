@@ -7,7 +7,7 @@ import { getDoc } from '../../lib/db'
 import type { SceneDoc, TaskDoc, TaskStep } from '../../data/documents'
 import { renderPrompt } from '../catalog/prompts'
 import { INPUT_URL_TTL_SECONDS } from './policy'
-import { STEP_JOB_KIND, stepOutputs } from './steps'
+import { sourceOfOutput, STEP_JOB_KIND, stepOutputs } from './steps'
 
 /** The neutral studio a try-on is shown in (try-on has no scene of its own). */
 const FITTING_SCENE = { id: 'fitting-studio', name: '试衣影棚', category: 'studio', parameters: { backdrop: 'white', light: 'studio' } }
@@ -83,8 +83,11 @@ export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIn
   else {
     // scene / packshot: the cut-out made by the previous step, and the picture it was cut from.
     cutoutId = prev?.[unit.source ?? 0]
+    // The picture the cut-out was cut from, found through the cut-out unit that made it (not by position: a
+    // cut-out that failed for good shifts the positions of the ones after it).
     const before = stepIndex >= 2 ? stepOutputs(steps[stepIndex - 2]!) : null
-    sourceId = before ? before[unit.source ?? 0] : undefined
+    const from = before ? sourceOfOutput(steps[stepIndex - 1]!, unit.source ?? 0) : null
+    sourceId = before && from !== null ? before[from] : undefined
   }
   if ((step.kind === 'upscale' || step.kind === 'cutout') && !sourceId) throw new InputMissingError('输入图片已不存在')
   const ids = [...new Set([...garmentIds, personId, sourceId, cutoutId].filter((x): x is string => !!x))]
