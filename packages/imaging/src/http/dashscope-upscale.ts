@@ -34,15 +34,19 @@ export interface UpscalePlan {
 
 /**
  * Splits `scale` into a local pre-scale and the model's integer factor so the pre-scaled image fits the base image
- * limits. Prefers the factor closest to `scale` (the least local resampling). Throws InputRejectedError when the
- * source is too small for any split.
+ * limits. Prefers a pixel-exact split, then the factor closest to `scale` (the least local resampling). Throws
+ * InputRejectedError when the source is too small for any split.
  */
 export function planUpscale(width: number, height: number, scale: number, spec = IMAGE_EDIT_INPUT_SPEC): UpscalePlan {
   const fits = (k: number) => Math.round(Math.min(width, height) * k) >= spec.minSide && Math.round(Math.max(width, height) * k) <= spec.maxSide
+  // Pixel-exact: the pre-scaled sides times the factor are exactly the sides times `scale` (no rounding).
+  const exactly = (k: number, f: number) => Math.round(width * k) * f === Math.round(width * scale) && Math.round(height * k) * f === Math.round(height * scale)
   const candidates = [...UPSCALE_FACTORS].sort((a, b) => Math.abs(a - scale) - Math.abs(b - scale) || b - a)
-  for (const factor of candidates) {
-    const preScale = scale / factor
-    if (fits(preScale)) return { preScale, factor, exact: true }
+  for (const pass of ['exact', 'close'] as const) {
+    for (const factor of candidates) {
+      const preScale = scale / factor
+      if (fits(preScale) && (pass === 'close' || exactly(preScale, factor))) return { preScale, factor, exact: pass === 'exact' }
+    }
   }
   if (Math.min(width, height) * scale < spec.minSide) throw new InputRejectedError(`图片太小，短边至少 ${Math.ceil(spec.minSide / scale)} 像素才能高清放大`)
   // Too large for an exact split: shrink into the limits and let the model enlarge as far as it goes.
