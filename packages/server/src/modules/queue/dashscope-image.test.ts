@@ -89,6 +89,27 @@ describe('photography/upscale via DashScope super-resolution', () => {
     expect(await credits(gw, 'alice')).toBe(before - up.cost)
   })
 
+  it('an HD scene (options.hd): the local compositor makes the scene, DashScope its upscale step at exactly 2×', async () => {
+    await setup()
+    await register(gw, 'carol')
+    const g = await upload(gw, 'carol', await garmentBytes())
+    const res = await gw.as('carol').ok('photography/generate', { mode: 'scene', garment_images: [g], scene_id: 'studio-white', count: 1, options: { hd: true } })
+    await drain([res.task_id])
+    const t = await taskDoc(gw, res.task_id)
+    expect(t).toMatchObject({ status: 'completed', refunded: 0 })
+    const steps = t['steps'] as Array<{ kind: string; units: Array<{ outputs: string[] | null }> }>
+    expect(steps.map((x) => x.kind)).toEqual(['cutout', 'scene', 'upscale'])
+    // The scene image (an intermediate file, deleted once the task completed) as the provider downloaded it.
+    const sent = bodyOf(posts(EDIT)[0]!).input['base_image_url']
+    const scene = fake.downloads.find((d) => d.url === sent)!.image!
+    expect(Math.min(scene.width!, scene.height!)).toBeGreaterThanOrEqual(512)
+    const final = await imageOf((await gw.as('carol').ok('api/getWorkDetail', { work_id: res.work_id })).images[0]!)
+    expect([final.width, final.height]).toEqual([scene.width! * 2, scene.height! * 2])
+    expect(posts(EDIT)).toHaveLength(1)
+    expect(bodyOf(posts(EDIT)[0]!).parameters['upscale_factor']).toBe(2)
+    expect((await ledger(gw, 'carol')).filter((e) => e._id.endsWith(res.task_id)).map((e) => e.kind)).toEqual(['consume'])
+  })
+
   it('a task the service fails is retried, then refunded exactly once; more worker passes change nothing', async () => {
     await setup()
     await register(gw, 'bob')
@@ -156,6 +177,8 @@ describe('admin/testApiConfig for the new kinds', () => {
   it('tests an upscale config with the photo enlarged 2× and a text-to-image config with a prompt; a try-on config is refused clearly', async () => {
     await setup()
     const admin = gw.as(ADMIN)
+    const listed = (await admin.ok('admin/listApiConfigs')).items
+    expect(Object.fromEntries(listed.map((c) => [c._id, c.capabilities]))).toMatchObject({ 'ds-upscale': ['upscale'], 'ds-t2i': ['text_to_image'], 'ds-tryon': ['tryon'] })
     expect(await admin.ok('admin/testApiConfig', { _id: 'ds-upscale' })).toMatchObject({ ok: true, outcome: 'succeeded', images: 1 })
     // The 384×512 test photo is under the 512 px minimum: a staged 768×1024 copy went at factor 1 (still 2×).
     expect(bodyOf(posts(EDIT)[0]!).parameters['upscale_factor']).toBe(1)
