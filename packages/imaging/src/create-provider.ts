@@ -7,6 +7,7 @@ import { createDashScopeTextToImageProvider, TEXT_TO_IMAGE_MODEL_NAMES } from '.
 import { createStabilityProvider } from './http/stability'
 import { createFashnProvider } from './http/fashn'
 import { createLocalProvider, type LocalProviderOptions } from './local/local-provider'
+import { withAspectFraming } from './aspect'
 
 export interface ProviderFactoryOptions {
   /** Options of the `local` provider (read once from the environment by the caller: `localProviderOptionsFromEnv`). */
@@ -31,16 +32,20 @@ export function createProviderFactory(options: ProviderFactoryOptions = {}): Pro
       case 'dashscope':
       case 'aliyun':
       case 'bailian':
-        if (TRYON_APIS.has(api)) return createDashScopeTryOnProvider(config)
-        if (BACKGROUND_APIS.has(api)) return createDashScopeBackgroundProvider(config)
+        // Neither API takes an aspect ratio (try-on answers at the person photo's, background generation at the
+        // cut-out's), so the results are reframed to the seller's choice.
+        if (TRYON_APIS.has(api)) return withAspectFraming(createDashScopeTryOnProvider(config))
+        if (BACKGROUND_APIS.has(api)) return withAspectFraming(createDashScopeBackgroundProvider(config))
+        // Upscales keep their source's ratio and text-to-image takes a size: nothing to reframe.
         if (UPSCALE_APIS.has(api)) return createDashScopeUpscaleProvider(config)
         if (TEXT_TO_IMAGE_APIS.has(api)) return createDashScopeTextToImageProvider(config)
         return null
       case 'fashn':
-        return createFashnProvider(config)
+        // product-to-model takes aspect_ratio; tryon answers at the model photo's ratio.
+        return withAspectFraming(createFashnProvider(config))
       case 'stability':
       case 'stability-ai':
-        return createStabilityProvider(config)
+        return withAspectFraming(createStabilityProvider(config))
       default:
         return null
     }
