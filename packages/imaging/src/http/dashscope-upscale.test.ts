@@ -115,6 +115,19 @@ describe('DashScope super-resolution: wire format', () => {
   })
 })
 
+describe('DashScope super-resolution: output cap', () => {
+  it('the long side stops at 4096 px like the local enlargement: 1600×1200 at 4× comes back 4096×3072', async () => {
+    const p = createProvider(config())!
+    const j = job(await photo(1600, 1200), 4)
+    const { outcome } = await runToEnd(p, await p.submit(j))
+    if (outcome.state !== 'succeeded') throw new Error(JSON.stringify(outcome))
+    const sent = bodyOf()
+    const base = fake.downloads.find((d) => d.url === sent.input['base_image_url'])!.image!
+    expect((base.width! * (sent.parameters['upscale_factor'] as number))).toBe(4096)
+    expect(await size((await p.fetchImage!((outcome.images[0] as { url: string }).url)).bytes)).toEqual([4096, 3072])
+  })
+})
+
 describe('DashScope super-resolution: inputs the service would refuse', () => {
   it('a source under 512 px is pre-enlarged and sent with a smaller factor: the output is still exactly 2×', async () => {
     const p = createProvider(config())!
@@ -130,11 +143,14 @@ describe('DashScope super-resolution: inputs the service would refuse', () => {
 
   it('a source over 4096 px is shrunk into the limits with a larger factor; WebP and EXIF-rotated sources are converted', async () => {
     const p = createProvider(config())!
+    // 4400 px is over both the input limit and the output cap: it goes at 2200 px with factor 2 (sharpened at its
+    // own size, no larger).
     const wide = await sharp(await photo(1100, 1100)).resize(4400, 1100, { fit: 'fill' }).jpeg().toBuffer()
     const j = job(wide)
     expect(await p.submit(j)).toMatchObject({ state: 'running' })
     expect(await size(j.staged[0]!)).toEqual([2200, 550])
-    expect(bodyOf().parameters['upscale_factor']).toBe(4)
+    expect(bodyOf().parameters['upscale_factor']).toBe(2)
+    // The split itself: 4400 px at 2× is 2200 px at factor 4, pixel-exact.
     expect(planUpscale(4400, 1100, 2)).toEqual({ preScale: 0.5, factor: 4, exact: true })
     // No exact split exists for 5000 px at 4×: shrunk to 4096 and the model's largest factor.
     expect(planUpscale(5000, 1000, 4)).toMatchObject({ factor: 4, exact: false })

@@ -9,11 +9,13 @@
  * image at 2× goes to the model at 600 px with upscale_factor 1 (the model only sharpens); a 5000 px one at 2×
  * goes at 2500 px with factor 4. Only when no split fits (e.g. 5000 px at 4×) does the output fall short of the
  * factor (capped by the provider's limits, as the contract says), and a source whose short side is under
- * 512 / scale px is refused: it would be mostly invented detail.
+ * 512 / scale px is refused: it would be mostly invented detail. Like the local enlargement, the output's long side
+ * is capped at UPSCALE_MAX_SIDE (4096 px): the reference does not bound the output, our worker's memory does.
  */
 import type { GenerationJob, ImageProvider, ProviderConfig, ProviderImage } from '@aiphoto/runtime'
 import sharp, { type Metadata } from 'sharp'
 import { InputRejectedError, normalizeImage } from '../normalize/normalize-image'
+import { UPSCALE_MAX_SIDE } from '../local/operations'
 import { downloadImage } from './http'
 import { outcomeFromError, pollDashScopeTask, submitDashScopeTask } from './dashscope-task'
 import { fitChars, IMAGE_EDIT_INPUT_SPEC, UPSCALE_FACTORS } from './dashscope-inputs'
@@ -74,7 +76,11 @@ async function prepareBase(job: GenerationJob, scale: number): Promise<{ url: st
   const swap = (meta.orientation ?? 1) >= 5
   const width = swap ? meta.height : meta.width
   const height = swap ? meta.width : meta.height
-  const plan = planUpscale(width, height, scale)
+  // At most UPSCALE_MAX_SIDE on the long side (a factor below 1 would shrink: 1 then, the model only sharpens).
+  const capped = Math.max(1, Math.min(scale, UPSCALE_MAX_SIDE / Math.max(width, height)))
+  const plan = planUpscale(width, height, capped)
+  // A pre-scale that rounds to the same pixels is no resample at all.
+  if (Math.round(width * plan.preScale) === width && Math.round(height * plan.preScale) === height) plan.preScale = 1
   let prepared = bytes
   if (plan.preScale !== 1) {
     const w = Math.round(width * plan.preScale)
