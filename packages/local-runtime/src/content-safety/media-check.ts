@@ -28,6 +28,12 @@ export interface LocalMediaCheck {
 export const LOCAL_APPID = 'wxlocal0000000000'
 /** "重新发起请求，总共重试三次" (消息推送 docs: https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html). */
 const MAX_RETRIES = 3
+/**
+ * The platform retries a push it got no "success" for after its 5 s answer timeout ("微信服务器在五秒内收不到响应会断掉连
+ * 接，并且重新发起请求", same docs), so a retry comes seconds later — never in the same instant, and never carried along
+ * by another check's push. A gateway that only recorded the check a moment after submitting it must get its retry.
+ */
+const RETRY_SPACING_MS = 5_000
 const MARKERS: Array<[Buffer, MediaSuggest]> = [
   [Buffer.from('AIPHOTO-RISKY'), 'risky'],
   [Buffer.from('AIPHOTO-REVIEW'), 'review'],
@@ -62,6 +68,7 @@ export function createLocalMediaCheck(opts: { storage: Pick<StoragePort, 'downlo
       if (!target || check.pending.length === 0) return Promise.resolve(0)
       flushing = (async () => {
         let delivered = 0
+        const retryOnNextFlush: Array<Record<string, unknown>> = []
         // NOTE: the first await comes before any bookkeeping, so `flushing` is set when `finally` clears it.
         await Promise.resolve()
         try {
@@ -78,14 +85,19 @@ export function createLocalMediaCheck(opts: { storage: Pick<StoragePort, 'downlo
             const tries = (retries.get(event) ?? 0) + 1
             if (answer !== 'success' && tries <= MAX_RETRIES) {
               retries.set(event, tries)
-              check.pending.push(event)
-              if (check.delayMs !== null) {
-                setTimeout(() => void check.flush(), Math.max(check.delayMs, 100)).unref?.()
-                break
+              if (check.delayMs === null) {
+                // Tests drive delivery: the retry waits for their next flush().
+                retryOnNextFlush.push(event)
+              } else {
+                setTimeout(() => {
+                  check.pending.push(event)
+                  void check.flush()
+                }, Math.max(check.delayMs, RETRY_SPACING_MS)).unref?.()
               }
             }
           }
         } finally {
+          check.pending.push(...retryOnNextFlush)
           flushing = null
         }
         return delivered
