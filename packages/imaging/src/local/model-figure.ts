@@ -131,7 +131,7 @@ export function modelFigureSvg(a: ModelFigureAttributes, W = 768, H = 1024): str
   ${feet}
   <rect x="${f(cx - neckW)}" y="${f(neckTop - 12 * unit)}" width="${f(neckW * 2)}" height="${f(shoulderY - neckTop + 24 * unit)}" rx="${f(neckW * 0.5)}" fill="url(#skin)"/>
   <path d="${torso}" fill="url(#base)"/>
-  <path d="M${f(cx - neckW * 1.5)} ${f(shoulderY - 4 * unit)} Q${f(cx)} ${f(shoulderY + 26 * unit)} ${f(cx + neckW * 1.5)} ${f(shoulderY - 4 * unit)}" fill="url(#skin)" stroke="${baseDark}" stroke-width="${f(3 * unit)}"/>
+  <path d="M${f(cx - sw * 0.78)} ${f(shoulderY - 6 * unit)} Q${f(cx)} ${f(shoulderY + 52 * unit)} ${f(cx + sw * 0.78)} ${f(shoulderY - 6 * unit)}" fill="url(#skin)" stroke="${baseDark}" stroke-width="${f(3 * unit)}"/>
   <path d="M${f(cx - ww * 0.95)} ${f(waistY + 8 * unit)} Q${f(cx)} ${f(waistY + 18 * unit)} ${f(cx + ww * 0.95)} ${f(waistY + 8 * unit)}" stroke="${baseDark}" stroke-width="${f(2 * unit)}" fill="none" opacity="0.5"/>
   <ellipse cx="${f(cx)}" cy="${f(headCy)}" rx="${f(headR * 0.84)}" ry="${f(headR * 1.08)}" fill="url(#skin)"/>
   <ellipse cx="${f(cx - headR * 0.84)}" cy="${f(eyeY + headR * 0.15)}" rx="${f(headR * 0.12)}" ry="${f(headR * 0.2)}" fill="${skinShade}"/>
