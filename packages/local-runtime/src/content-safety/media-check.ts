@@ -42,6 +42,20 @@ const MARKERS: Array<[Buffer, MediaSuggest]> = [
 export function createLocalMediaCheck(opts: { storage: Pick<StoragePort, 'download'>; clock: Clock; ids: Ids; logger: Logger; defaultVerdict?: LocalVerdict; delayMs?: number | null }): LocalMediaCheck {
   let push: ((event: Record<string, unknown>) => Promise<unknown>) | null = null
   let flushing: Promise<number> | null = null
+  // Pushes to deliver again, each once the platform's clock (the runtime's, so a test's manual clock too) reaches `due`.
+  const retrying: Array<{ event: Record<string, unknown>; due: number }> = []
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  const watchRetries = () => {
+    if (retryTimer || retrying.length === 0) return
+    retryTimer = setTimeout(() => {
+      retryTimer = null
+      const now = opts.clock.now().getTime()
+      for (let i = retrying.length - 1; i >= 0; i--) if (retrying[i]!.due <= now) check.pending.push(retrying.splice(i, 1)[0]!.event)
+      if (check.pending.length) void check.flush()
+      watchRetries()
+    }, 100)
+    retryTimer.unref?.()
+  }
   const retries = new WeakMap<object, number>()
   const check: LocalMediaCheck = {
     pending: [],
@@ -89,16 +103,14 @@ export function createLocalMediaCheck(opts: { storage: Pick<StoragePort, 'downlo
                 // Tests drive delivery: the retry waits for their next flush().
                 retryOnNextFlush.push(event)
               } else {
-                setTimeout(() => {
-                  check.pending.push(event)
-                  void check.flush()
-                }, Math.max(check.delayMs, RETRY_SPACING_MS)).unref?.()
+                retrying.push({ event, due: opts.clock.now().getTime() + Math.max(check.delayMs, RETRY_SPACING_MS) })
               }
             }
           }
         } finally {
           check.pending.push(...retryOnNextFlush)
           flushing = null
+          watchRetries()
         }
         return delivered
       })()

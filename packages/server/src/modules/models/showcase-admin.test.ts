@@ -210,3 +210,19 @@ describe('admin showcases', () => {
     expect((await userList(gw)).map((s) => s._id)).toContain(made._id)
   })
 })
+
+describe('showcases follow their model and scene', () => {
+  it('a model taken off sale hides the seeded showcases built on it (list and 画同款), and they come back with it', async () => {
+    gw = await pipelineGateway()
+    const before = await userList(gw)
+    const sc = before.find((s: { model_id: string | null }) => s.model_id)!
+    await gw.as(ADMIN).ok('admin/setModelActive', { _id: sc.model_id, is_active: false })
+    const hidden = await userList(gw)
+    expect(hidden.map((s: { _id: string }) => s._id)).not.toContain(sc._id)
+    expect(hidden.every((s: { model_id: string | null }) => s.model_id !== sc.model_id)).toBe(true)
+    await register(gw, 'alice')
+    expect(await gw.as('alice').call('photography/getPreset', { from_showcase_id: sc._id })).toMatchObject({ success: false, code: 'NOT_FOUND' })
+    await gw.as(ADMIN).ok('admin/setModelActive', { _id: sc.model_id, is_active: true })
+    expect((await userList(gw)).map((s: { _id: string }) => s._id)).toEqual(before.map((s: { _id: string }) => s._id))
+  })
+})

@@ -25,8 +25,24 @@ export async function coverShown(rt: Runtime, d: ShowcaseDoc): Promise<boolean> 
 
 export async function requireActiveShowcase(rt: Runtime, id: string): Promise<ShowcaseDoc> {
   const doc = await getDoc<ShowcaseDoc>(rt.db, 'showcases', id)
-  if (!doc || !doc.is_active || !(await coverShown(rt, doc))) throw new AppError('NOT_FOUND', '同款不存在或已下线')
+  if (!doc || !doc.is_active || !(await coverShown(rt, doc)) || (await withUsablePresets(rt, [doc])).length === 0) throw new AppError('NOT_FOUND', '同款不存在或已下线')
   return doc
+}
+
+/**
+ * The showcases whose scene and model are still on sale: an operator who takes a scene or model off hides the
+ * showcases built on it, rather than leaving a card whose 画同款 can only fail.
+ */
+async function withUsablePresets(rt: Runtime, docs: ShowcaseDoc[]): Promise<ShowcaseDoc[]> {
+  const _ = rt.db.command
+  const activeIds = async (collection: 'scenes' | 'models', ids: string[]) => {
+    if (ids.length === 0) return new Set<string>()
+    const res = must(await rt.db.collection(collection).where({ _id: _.in(ids), is_active: true }).field({ _id: true }).limit(100).get()) as { data: Array<{ _id: string }> }
+    return new Set(res.data.map((d) => d._id))
+  }
+  const scenes = await activeIds('scenes', [...new Set(docs.map((d) => d.scene_id).filter((x): x is string => !!x))])
+  const models = await activeIds('models', [...new Set(docs.map((d) => d.model_id).filter((x): x is string => !!x))])
+  return docs.filter((d) => (!d.scene_id || scenes.has(d.scene_id)) && (!d.model_id || models.has(d.model_id)))
 }
 
 export async function coverUrls(rt: Runtime, docs: ShowcaseDoc[]): Promise<Map<string, string>> {
@@ -53,8 +69,9 @@ export async function listShowcases(rt: Runtime, mode?: PhotographyMode) {
   const where: Record<string, unknown> = { is_active: true }
   if (mode) where.mode = mode
   const res = must(await rt.db.collection('showcases').where(where).orderBy('sort_order', 'asc').orderBy('_id', 'asc').limit(100).get()) as { data: ShowcaseDoc[] }
+  const usable = await withUsablePresets(rt, res.data)
   const shown: ShowcaseDoc[] = []
-  for (const d of res.data) if (await coverShown(rt, d)) shown.push(d)
+  for (const d of usable) if (await coverShown(rt, d)) shown.push(d)
   const urls = await coverUrls(rt, shown)
   return shown.map((d) => showcaseView(d, urls))
 }
