@@ -252,6 +252,8 @@ export interface TaskDoc {
   submitted_at: Date | null
   /** The provider concurrency slot (`provider_slots`) the running provider job holds. */
   provider_slot?: string | null
+  /** Pending because every slot of this config was taken: the task a freed slot wakes first (oldest first). */
+  waiting_for_slot?: string | null
   /**
    * Inputs staged for provider jobs (normalised copies, cut-outs), listed before the provider gets their URL and
    * deleted when the job ends; a settle moves what is left to the work's `files_to_remove`.

@@ -36,7 +36,7 @@ export async function claimTask(rt: Runtime, t: TaskDoc, now: Date): Promise<Cla
       ? { _id: t._id, status: 'pending', next_attempt_at: _.lte(now) }
       : { _id: t._id, status: 'processing', lease_id: t.lease_id, lease_until: _.lt(now) }
   const leaseId = rt.ids.token(9)
-  const patch = { status: 'processing' as const, lease_id: leaseId, lease_until: new Date(now.getTime() + LEASE_MS), updated_at: now }
+  const patch = { status: 'processing' as const, lease_id: leaseId, lease_until: new Date(now.getTime() + LEASE_MS), waiting_for_slot: null, updated_at: now }
   const res = must(await rt.db.collection('task_queue').where(where).update(patch)) as { updated: number }
   if (res.updated !== 1) return null
   return { ...t, ...patch }

@@ -114,6 +114,26 @@ export async function renew(rt: Runtime, slot: string, taskId: string, now: Date
   return res.updated === 1
 }
 
+/**
+ * A freed slot of `slot`'s config makes its oldest waiting task due now, instead of at the end of its 5 s wait:
+ * a provider limited to N concurrent jobs then runs N back to back (bench provider-throughput). One task, not
+ * every waiter: the others would only be refused again (and each refusal costs a claim).
+ */
+export async function wakeSlotWaiter(rt: Runtime, slot: string, now: Date): Promise<void> {
+  const configId = slot.slice(0, slot.lastIndexOf('#c'))
+  if (!configId) return
+  const _ = rt.db.command
+  try {
+    const res = must(await rt.db.collection('task_queue').where({ status: 'pending', waiting_for_slot: configId }).orderBy('created_at', 'asc').limit(1).get()) as { data: Array<{ _id: string; next_attempt_at: Date }> }
+    const waiter = res.data[0]
+    if (!waiter || new Date(waiter.next_attempt_at).getTime() <= now.getTime()) return
+    must(await rt.db.collection('task_queue').where({ _id: waiter._id, status: 'pending', waiting_for_slot: configId }).update({ next_attempt_at: now, waiting_for_slot: null }))
+  } catch (err) {
+    // The waiter's own wait still ends it; a failed wake only delays it.
+    rt.logger.warn('provider_slot_wake_failed', { slot, error: String((err as Error)?.message ?? err).slice(0, 200) })
+  }
+}
+
 /** Frees the slot once the provider job has ended (or was never accepted). Idempotent. */
 export async function release(rt: Runtime, slot: string | null | undefined, taskId: string, now: Date): Promise<void> {
   if (!slot) return

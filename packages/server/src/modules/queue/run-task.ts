@@ -13,7 +13,7 @@ import type { TaskDoc, TaskStep } from '../../data/documents'
 import { sendTaskMessage } from '../notify/notify'
 import { updateHeld, type ClaimedTask } from './claim'
 import { buildJob, InputMissingError, pollContextOf, stepsOf, storeResults, type StagedFiles } from './job'
-import { admitSubmission, release, renew, SLOT_LEASE_MS } from './provider-limits'
+import { admitSubmission, release, renew, SLOT_LEASE_MS, wakeSlotWaiter } from './provider-limits'
 import { backoffMs, POLL_RETRY_MS, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, type ProviderHandle } from './providers'
 import { failTask } from './settle'
@@ -157,6 +157,7 @@ async function dropStaged(rt: Runtime, task: ClaimedTask, now: Date): Promise<vo
 /** The provider job has ended (or was abandoned): free its slot and delete what was staged for it. */
 async function endProviderJob(rt: Runtime, task: ClaimedTask, now: Date): Promise<void> {
   await release(rt, task.provider_slot, task._id, now)
+  if (task.provider_slot) await wakeSlotWaiter(rt, task.provider_slot, now)
   await dropStaged(rt, task, now)
   if (task.provider_slot) {
     if (await updateHeld(rt, task, { provider_slot: null, updated_at: now })) task.provider_slot = null
@@ -395,6 +396,7 @@ async function waitForLimit(rt: Runtime, task: ClaimedTask, handle: ProviderHand
     provider_task_id: null,
     submitted_at: null,
     next_attempt_at: until,
+    waiting_for_slot: handle?.config._id ?? null,
     error: `throttled: ${outcome.reason}`.slice(0, 300),
     updated_at: now,
   })

@@ -76,3 +76,28 @@ describe('throttling answers wait, never use up attempts or fail the task', () =
     expect(polls).toBe(4)
   })
 })
+
+describe('a declared concurrency limit', () => {
+  it('a freed slot makes the oldest waiting task due at once, not at the end of its wait', async () => {
+    const script = await scriptedGateway()
+    await gw.rt.db.collection('api_configs').doc('scripted-1').update({ limits: { max_concurrent: 1 } })
+    let done = false
+    script.onSubmit = () => ({ state: 'running', providerTaskId: `job-${script.submits.length}`, progress: 0.1 })
+    script.onPoll = () => (done ? { state: 'succeeded', images: [{ bytes: script.image, contentType: 'image/jpeg' }] } : { state: 'running', providerTaskId: 'job-1', progress: 0.5 })
+    await register(gw, 'alice')
+    const first = await photo('alice')
+    const second = await photo('alice')
+    await runWorker(gw, { budget_ms: 1000 })
+    const waiting = await taskDoc(gw, second.task_id)
+    expect(waiting).toMatchObject({ status: 'pending', waiting_for_slot: 'scripted-1' })
+    expect(new Date(waiting.next_attempt_at as Date).getTime()).toBeGreaterThan(gw.clock.now().getTime())
+    done = true
+    gw.clock.advance(1_000)
+    await runWorker(gw, { budget_ms: 1000 })
+    expect(await taskDoc(gw, first.task_id)).toMatchObject({ status: 'completed' })
+    // Woken: due now (its own wait had seconds left), and no longer marked.
+    const woken = await taskDoc(gw, second.task_id)
+    expect(woken).toMatchObject({ waiting_for_slot: null })
+    expect(new Date(woken.next_attempt_at as Date).getTime()).toBeLessThanOrEqual(gw.clock.now().getTime())
+  })
+})
