@@ -2,6 +2,8 @@
  * Virtual try-on, locally: the person is cut out of their plain backdrop and stood in the scene; the
  * garment is scaled to the shoulders, placed from the neck down, clipped to the person's silhouette (so
  * the sleeves end where the arms are) and shaded with the person's own light and folds.
+ * A bottom (the other half of a top + bottom outfit, or a bottom alone) goes from the waist to the ankles, under
+ * the top's hem, clipped to the legs the same way.
  * When the person photo has no plain background, it is used as the whole frame instead.
  */
 import sharp, { type OverlayOptions } from 'sharp'
@@ -14,8 +16,8 @@ import { gradeLayer, opaqueRowWidth, placeLayer, transformLayer, type Rgba } fro
 import { LIGHT_PRESETS } from './light'
 import { estimateTorso } from './person-region'
 
-/** Renders one try-on image as JPEG. `person` is untrimmed (its bbox is used); `garment` is trimmed. */
-export async function composeFitting(person: Subject, garment: Subject, req: CompositionRequest): Promise<Buffer> {
+/** Renders one try-on image as JPEG. `person` is untrimmed (its bbox is used); `garment` (the top, if any) and `bottom` are trimmed. */
+export async function composeFitting(person: Subject, garment: Subject | null, req: CompositionRequest, bottom: Subject | null = null): Promise<Buffer> {
   const { width: W, height: H, style } = req
   const rand = createSeededRandom(`${req.seed}:${req.variation}`)
   const light = LIGHT_PRESETS[style.light]
@@ -51,17 +53,34 @@ export async function composeFitting(person: Subject, garment: Subject, req: Com
 
   // Garment scale from its body width (measured below the sleeves) against the torso width; a garment
   // longer than neck-to-hip is shortened a little (at most 20 %) rather than left covering the legs.
-  const bodyW = opaqueRowWidth(garment, garment.height * 0.8) || garment.width * 0.55
-  const sx = (torso.torsoWidth * k * (1.1 + rand() * 0.06)) / bodyW
-  const gy = (torso.neckY + (torso.shoulderY - torso.neckY) * 0.6 - oy) * k
-  const wantH = (torso.hipY + bh * 0.05 - oy) * k - gy
-  const sy = Math.max(sx * 0.8, Math.min(sx, wantH / garment.height))
-  const garmentLayer = await transformLayer(garment, garment.width * sx, garment.height * sy)
-  const gx = (torso.centerX - ox) * k - garmentLayer.width / 2
-  fitToSilhouette(garmentLayer, personLayer, Math.round(gx), Math.round(gy))
+  const placed: Array<{ layer: Rgba; x: number; y: number }> = []
+  if (bottom) {
+    // Waistband width against the hips, stretched (within limits) from just above the hip line to the ankles.
+    const waistW = opaqueRowWidth(bottom, bottom.height * 0.06) || bottom.width * 0.8
+    const bsx = (torso.torsoWidth * k * 1.08) / waistW
+    const by = (torso.hipY - bh * 0.03 - oy) * k
+    const legH = (bt + bh * 0.965 - oy) * k - by
+    const bsy = Math.max(bsx * 0.7, Math.min(bsx * 1.4, legH / bottom.height))
+    const layer = await transformLayer(bottom, bottom.width * bsx, bottom.height * bsy)
+    const bx = (torso.centerX - ox) * k - layer.width / 2
+    fitToSilhouette(layer, personLayer, Math.round(bx), Math.round(by))
+    placed.push({ layer, x: Math.round(bx), y: Math.round(by) })
+  }
+  if (garment) {
+    const bodyW = opaqueRowWidth(garment, garment.height * 0.8) || garment.width * 0.55
+    const sx = (torso.torsoWidth * k * (1.1 + rand() * 0.06)) / bodyW
+    const gy = (torso.neckY + (torso.shoulderY - torso.neckY) * 0.6 - oy) * k
+    const wantH = (torso.hipY + bh * 0.05 - oy) * k - gy
+    const sy = Math.max(sx * 0.8, Math.min(sx, wantH / garment.height))
+    const garmentLayer = await transformLayer(garment, garment.width * sx, garment.height * sy)
+    const gx = (torso.centerX - ox) * k - garmentLayer.width / 2
+    fitToSilhouette(garmentLayer, personLayer, Math.round(gx), Math.round(gy))
+    // Over the bottom: the top's hem hangs over the waistband.
+    placed.push({ layer: garmentLayer, x: Math.round(gx), y: Math.round(gy) })
+  }
 
   gradeLayer(personLayer, light)
-  gradeLayer(garmentLayer, light)
+  for (const g of placed) gradeLayer(g.layer, light)
 
   const layout: BackdropLayout = {
     width: W,
@@ -76,8 +95,10 @@ export async function composeFitting(person: Subject, garment: Subject, req: Com
   const overlays: OverlayOptions[] = []
   const p = placeLayer(personLayer, lx, ly, W, H)
   if (p) overlays.push(p)
-  const g = placeLayer(garmentLayer, lx + Math.round(gx), ly + Math.round(gy), W, H)
-  if (g) overlays.push(g)
+  for (const { layer, x, y } of placed) {
+    const g = placeLayer(layer, lx + x, ly + y, W, H)
+    if (g) overlays.push(g)
+  }
   overlays.push(mark)
   return backdrop.composite(overlays).withExif(AIGC_EXIF).jpeg({ quality: req.quality ?? 86 }).toBuffer()
 }

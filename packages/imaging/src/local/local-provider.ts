@@ -86,14 +86,23 @@ export async function renderLocalJob(job: GenerationJob, longSide = 1024): Promi
     for (let i = 0; i < count; i++) images.push({ bytes: await composeModelInScene(dressed, { style, width, height, variation: offset + i, seed }), contentType: 'image/jpeg' })
     return images
   }
-  const [garment, person] = await Promise.all([
+  // Try-on reads the garments as DashScope aitryon does (http/dashscope-tryon.ts): garment_type bottom makes the
+  // first one the bottom and a second one the top; otherwise the first is the top and a second the bottom (a
+  // dress has none).
+  const fitting = job.kind === 'fitting' && !!job.inputs.person
+  const type = job.options['garment_type']
+  const second = fitting && type !== 'dress' ? job.inputs.garments[1] : undefined
+  const [garment, person, other] = await Promise.all([
     extractSubject(garmentBytes, 640).then(trimSubject),
-    job.kind === 'fitting' && job.inputs.person ? extractSubject(job.inputs.person, 768) : Promise.resolve(null),
+    fitting ? extractSubject(job.inputs.person!, 768) : Promise.resolve(null),
+    second ? extractSubject(second, 640).then(trimSubject) : Promise.resolve(null),
   ])
+  const top = fitting && type === 'bottom' ? other : garment
+  const bottom = fitting && type === 'bottom' ? garment : other
   const images: ProviderImage[] = []
   for (let i = 0; i < count; i++) {
     const req = { style, width, height, variation: offset + i, seed }
-    const bytes = person ? await composeFitting(person, garment, req) : await composePhotography(garment, req)
+    const bytes = person ? await composeFitting(person, top, req, bottom) : await composePhotography(garment, req)
     images.push({ bytes, contentType: 'image/jpeg' })
   }
   return images
