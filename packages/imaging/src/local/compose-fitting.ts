@@ -55,14 +55,18 @@ export async function composeFitting(person: Subject, garment: Subject | null, r
   // longer than neck-to-hip is shortened a little (at most 20 %) rather than left covering the legs.
   const placed: Array<{ layer: Rgba; x: number; y: number }> = []
   if (bottom) {
-    // Waistband width against the hips, stretched (within limits) from just above the hip line to the ankles.
+    // Waistband width against the hips, stretched (within limits) from the waist (or, under a top, from just
+    // above its hem, so less of it shows beside the arms) to the ankles.
     const waistW = opaqueRowWidth(bottom, bottom.height * 0.06) || bottom.width * 0.8
     const bsx = (torso.torsoWidth * k * 1.08) / waistW
-    const by = (torso.hipY - bh * 0.03 - oy) * k
+    const by = (torso.hipY + bh * (garment ? 0.03 : -0.03) - oy) * k
     const legH = (bt + bh * 0.965 - oy) * k - by
     const bsy = Math.max(bsx * 0.7, Math.min(bsx * 1.4, legH / bottom.height))
     const layer = await transformLayer(bottom, bottom.width * bsx, bottom.height * bsy)
     const bx = (torso.centerX - ox) * k - layer.width / 2
+    // A flat-lay's legs spread apart, the model's stand together: fill each row from edge to edge so both legs
+    // are covered, and keep to the hips' width so the hanging hands stay bare.
+    fillRows(layer, layer.width / 2 - torso.torsoWidth * k * 0.52, layer.width / 2 + torso.torsoWidth * k * 0.52)
     fitToSilhouette(layer, personLayer, Math.round(bx), Math.round(by))
     placed.push({ layer, x: Math.round(bx), y: Math.round(by) })
   }
@@ -101,6 +105,32 @@ export async function composeFitting(person: Subject, garment: Subject | null, r
   }
   overlays.push(mark)
   return backdrop.composite(overlays).withExif(AIGC_EXIF).jpeg({ quality: req.quality ?? 86 }).toBuffer()
+}
+
+/** Makes every row of the layer opaque between its outermost opaque pixels (the gaps take the colour to their left), and clear outside [x0, x1]. */
+function fillRows(layer: Rgba, x0: number, x1: number): void {
+  const { width, data } = layer
+  for (let y = 0; y < layer.height; y++) {
+    const row = y * width * 4
+    let min = -1
+    let max = -1
+    for (let x = 0; x < width; x++) {
+      if (data[row + x * 4 + 3]! > 128) {
+        if (min < 0) min = x
+        max = x
+      }
+    }
+    for (let x = 0; x < width; x++) {
+      const i = row + x * 4
+      if (x < x0 || x > x1) data[i + 3] = 0
+      else if (min >= 0 && x > min && x < max && data[i + 3]! <= 128) {
+        data[i] = data[i - 4]!
+        data[i + 1] = data[i - 3]!
+        data[i + 2] = data[i - 2]!
+        data[i + 3] = 255
+      }
+    }
+  }
 }
 
 /**
