@@ -20,8 +20,14 @@ async function main(): Promise<void> {
     if (only.length && !only.some((o) => suite.name.includes(o) || file.includes(o))) continue
     process.stderr.write(`[bench] ${suite.name} ...\n`)
     const started = Date.now()
-    rows.push(...(await suite.run()))
-    process.stderr.write(`[bench] ${suite.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+    try {
+      rows.push(...(await suite.run()))
+      process.stderr.write(`[bench] ${suite.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+    } catch (err) {
+      // One broken suite must not throw away the figures of the others; it shows as a failed row and the run exits 1.
+      process.stderr.write(`[bench] ${suite.name} FAILED: ${(err as Error)?.stack ?? err}\n`)
+      rows.push({ suite: suite.name, name: `suite failed: ${String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 120)}`, value: Number.NaN, unit: '', goal: 'runs', pass: false })
+    }
   }
   const table = renderTable(rows)
   process.stdout.write(table + '\n')
@@ -39,6 +45,7 @@ async function main(): Promise<void> {
   }
   const failed = rows.filter((r) => r.pass === false).length
   if (failed) process.stderr.write(`[bench] ${failed} goal(s) not met (see the table)\n`)
+  if (rows.some((r) => r.name.startsWith('suite failed'))) process.exitCode = 1
 }
 
 function fmt(n: number): string {

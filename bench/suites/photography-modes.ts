@@ -49,7 +49,7 @@ async function setup() {
         if (timing) (stepMs[STEP_NAME[job.kind]] ??= []).push(performance.now() - t0)
         return out
       },
-      poll: (id) => p.poll(id),
+      poll: (id, context) => p.poll(id, context),
     }
   }
   const rt = createLocalRuntime({ dataDir: ':memory:', logger: jsonLogger(() => {}), providers, config: { signupBonus: 1_000_000 } })

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto'
 import sharp from 'sharp'
+import { createProviderFactory } from '@aiphoto/imaging'
 import { createAppGateway, seedDatabase } from '@aiphoto/server'
 import { contextFor, createLocalRuntime } from '@aiphoto/local-runtime'
 import { jsonLogger, type ImageProvider, type ProviderOutcome } from '@aiphoto/runtime'
@@ -23,7 +24,9 @@ function simulatedProvider(image: Buffer): ImageProvider {
   let seq = 0
   return {
     name: 'sim-2s',
-    supports: () => true,
+    // Background generation only: the cut-out step before it runs on the built-in compositor, as in production
+    // (a scene task is cut-out → scene), and takes a few ms on this 160 px input.
+    supports: (kind) => kind === 'photography',
     async submit(): Promise<ProviderOutcome> {
       return { state: 'running', providerTaskId: `sim-${Date.now() + PROVIDER_MS}-${seq++}`, progress: 0 }
     },
@@ -37,10 +40,12 @@ function simulatedProvider(image: Buffer): ImageProvider {
 
 async function setup() {
   const image = await sharp({ create: { width: 160, height: 160, channels: 3, background: '#8899aa' } }).jpeg().toBuffer()
+  const sim = simulatedProvider(image)
+  const builtin = createProviderFactory()
   const rt = createLocalRuntime({
     dataDir: ':memory:',
     logger: jsonLogger(() => {}),
-    providers: (config) => (config.provider === 'sim' ? simulatedProvider(image) : null),
+    providers: (config) => (config.provider === 'sim' ? sim : config.provider === 'local' ? builtin(config) : null),
     config: { signupBonus: 100_000 },
   })
   await seedDatabase(rt)

@@ -2,7 +2,9 @@
  * The operators' console (package-admin) in Chromium against the local cloud (issue #13): an ordinary user sees no
  * entry and is refused on every admin/* action; an operator (AIPHOTO_ADMIN_OPENIDS + the dev login's ?openid=)
  * walks every screen: a chart with real data, a provider test, a refund of a failed task, a credit adjustment, an
- * order query, a new scene with an uploaded thumbnail, a template preview, the ledger audit and the action log.
+ * order query, a new scene with an uploaded thumbnail, a licensed model photo and an AI 生成 model, two 画同款
+ * showcases (an upload and a user's work) then seen on the user's home page, a template preview, the ledger audit
+ * and the action log.
  * Screenshots of every screen go to artifacts/e2e/admin/.
  */
 import { createHash } from 'node:crypto'
@@ -11,7 +13,7 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { actions, type Scene, type UserProfile } from '@aiphoto/contract'
-import { createFixtureGarment } from '@aiphoto/imaging'
+import { createFixtureGarment, createFixturePerson } from '@aiphoto/imaging'
 import { gateway, launchChromium, newPhoneContext, repoRoot, startPreviewCloud, tempDir, watchConsole, type ConsoleWatch, type PreviewCloud } from './harness'
 import { brokenImages, expectToast, screenshotter, storedToken, tap, unnamedButtons, visible, waitForRoute, waitForText, WAIT_MS } from './ui'
 
@@ -21,6 +23,7 @@ let pc: PreviewCloud
 let browser: Browser
 let files: { dir: string; remove: () => void }
 let garmentPng: string
+let personPng: string
 let garment: Buffer
 const shots = screenshotter(path.join(repoRoot, 'artifacts', 'e2e', 'admin'))
 let context: BrowserContext | null = null
@@ -98,6 +101,8 @@ beforeAll(async () => {
   garment = await createFixtureGarment()
   garmentPng = path.join(files.dir, 'thumb.png')
   writeFileSync(garmentPng, garment)
+  personPng = path.join(files.dir, 'model.png')
+  writeFileSync(personPng, await createFixturePerson())
   pc = await startPreviewCloud({ AIPHOTO_ADMIN_OPENIDS: ADMIN })
   browser = await launchChromium()
 }, 60_000)
@@ -144,7 +149,7 @@ describe('operators\' console in Chromium', () => {
     await api(userToken, 'payment/dailyCheckin')
   })
 
-  it('an operator: 概览 → 服务商 test → a failed task refunded → 用户 adjust → 订单 query → 目录 new scene → 审计', async () => {
+  it('an operator: 概览 → 服务商 test → a failed task refunded → 用户 adjust → 订单 query → 目录 new scene, 模特库 upload + AI 生成, 同款 → home 画同款 → 审计', async () => {
     const page = await openApp(`#/pages/login/index?openid=${ADMIN}`)
     await visible(page, '.login-openid', ADMIN).waitFor({ timeout: WAIT_MS })
     const token = await login(page, '运营小李')
@@ -268,6 +273,119 @@ describe('operators\' console in Chromium', () => {
     await visible(page, '.model-row').waitFor({ timeout: WAIT_MS })
     expect(await brokenImages(page)).toEqual([])
     await snap(page, 'catalog-models')
+
+    // 模特库: a licensed photo with its licence, shown to users at once; an AI 生成 one arrives hidden for review.
+    await tap(page, 'taro-button-core', '上传授权模特')
+    await visible(page, '.model-form .adm-field:has-text("名称") input').fill('授权男模')
+    await tap(page, '.model-form .adm-chip', '男')
+    await tap(page, '.model-form .adm-chip', '走姿')
+    await tap(page, '.model-form .adm-chip', '小麦')
+    await tap(page, '.model-form taro-button-core', '保存')
+    await expectToast(page, '请上传模特照片')
+    const photoChooser = page.waitForEvent('filechooser', { timeout: WAIT_MS })
+    await tap(page, '.model-upload')
+    await tap(page, '.taro-actionsheet__cell', '从相册选择')
+    await (await photoChooser).setFiles(personPng)
+    await visible(page, '.model-preview img').waitFor({ timeout: WAIT_MS })
+    await tap(page, '.model-form taro-button-core', '保存')
+    await expectToast(page, '请填写授权/来源（如图库授权编号、拍摄合同）')
+    await visible(page, '.model-form .adm-field:has-text("授权") input').fill('图库授权 VCG-2026-0001')
+    await snap(page, 'catalog-model-upload')
+    await tap(page, '.model-form taro-button-core', '保存')
+    await expectToast(page, '已添加')
+    const modelRow = visible(page, '.model-row', '授权男模')
+    await modelRow.waitFor({ timeout: WAIT_MS })
+    for (const tag of ['上架', '男 · 青年', '走姿', '小麦', '授权照片']) await modelRow.locator('.adm-tag', { hasText: tag }).first().waitFor({ timeout: WAIT_MS })
+    expect(await modelRow.innerText()).toContain('图库授权 VCG-2026-0001')
+    const licensed = (await api<{ items: Array<{ _id: string; name: string; source: string; licence: string; is_active: boolean }> }>(token, 'admin/listModels')).items.find((m) => m.name === '授权男模')!
+    expect(licensed).toMatchObject({ source: 'licensed', licence: '图库授权 VCG-2026-0001', is_active: true })
+    expect((await api<{ items: Array<{ _id: string }> }>(userToken, 'photography/listModels', { gender: 'male' })).items.map((m) => m._id)).toContain(licensed._id)
+
+    await tap(page, 'taro-button-core', 'AI 生成模特')
+    await visible(page, '.model-form .adm-field:has-text("名称") input').fill('AI 女模')
+    await tap(page, '.model-form .adm-chip', '坐姿')
+    await tap(page, '.model-form taro-button-core', '开始生成')
+    await expectToast(page, '已生成，审核后上架')
+    const generatedRow = visible(page, '.model-row', 'AI 女模')
+    await generatedRow.waitFor({ timeout: WAIT_MS })
+    await generatedRow.locator('.adm-tag', { hasText: 'AI 生成' }).waitFor({ timeout: WAIT_MS })
+    await generatedRow.locator('.adm-tag', { hasText: '下架' }).waitFor({ timeout: WAIT_MS })
+    expect(await brokenImages(page)).toEqual([])
+    await snap(page, 'catalog-models-added')
+
+    // 同款: one from an upload (with the new model and scene), one from the user's finished work (任务详情 →
+    // 设为画同款); both reach the user's home page once their copied cover passed the image check.
+    await tap(page, '.tab', '同款')
+    await visible(page, '.showcase-row').waitFor({ timeout: WAIT_MS })
+    await tap(page, 'taro-button-core', '新建同款')
+    await visible(page, '.showcase-form .adm-field:has-text("标题") input').fill('授权男模 · 花园')
+    await tap(page, '.showcase-form .adm-chip', '测试花园')
+    await tap(page, '.showcase-form .adm-chip', '授权男模')
+    const coverChooser = page.waitForEvent('filechooser', { timeout: WAIT_MS })
+    await tap(page, '.showcase-upload')
+    await tap(page, '.taro-actionsheet__cell', '从相册选择')
+    await (await coverChooser).setFiles(personPng)
+    await visible(page, '.showcase-preview img').waitFor({ timeout: WAIT_MS })
+    await snap(page, 'catalog-showcase-new')
+    await tap(page, '.showcase-form taro-button-core', '保存')
+    await expectToast(page, '已新建，审核通过后展示')
+    await visible(page, '.showcase-row', '授权男模 · 花园').waitFor({ timeout: WAIT_MS })
+    type AdminShowcase = { _id: string; title: string; model_id: string | null; scene_id: string | null; cover_moderation: string; cover_origin: { kind: string } | null }
+    const adminShowcases = () => api<{ items: AdminShowcase[] }>(token, 'admin/listShowcases').then((r) => r.items)
+    const uploaded = await until('the uploaded cover to pass its check', async () => (await adminShowcases()).find((s) => s.title === '授权男模 · 花园' && s.cover_moderation === 'pass'))
+    expect(uploaded).toMatchObject({ model_id: licensed._id, cover_origin: { kind: 'upload' } })
+
+    const finished = (await api<{ items: Array<{ _id: string }> }>(token, 'admin/listTasks', { status: 'completed' })).items[0]!
+    const done = await api<{ _id: string; work_id: string }>(token, 'admin/getTask', { task_id: finished._id })
+    await page.goto(`${pc.origin}/#/package-admin/task/index?id=${done._id}`)
+    await visible(page, '.task-work-id', done.work_id).waitFor({ timeout: WAIT_MS })
+    await snap(page, 'task-completed')
+    await tap(page, 'taro-button-core', '设为画同款')
+    await waitForRoute(page, '/package-admin/catalog/index')
+    await visible(page, '.showcase-form .adm-field:has-text("作品编号") input').waitFor({ timeout: WAIT_MS })
+    expect(await visible(page, '.showcase-form .adm-field:has-text("作品编号") input').inputValue()).toBe(done.work_id)
+    await visible(page, '.showcase-form .adm-field:has-text("标题") input').fill('用户作品 · 咖啡馆')
+    await tap(page, '.showcase-form .adm-chip', '场景图')
+    await tap(page, '.showcase-form .adm-chip', '1:1')
+    await tap(page, '.showcase-form .adm-chip', '测试花园')
+    await tap(page, '.showcase-form taro-button-core', '保存')
+    await expectToast(page, '已新建，审核通过后展示')
+    const fromWork = await until('the copied work cover to pass its check', async () => (await adminShowcases()).find((s) => s.title === '用户作品 · 咖啡馆' && s.cover_moderation === 'pass'))
+    expect(fromWork.cover_origin).toMatchObject({ kind: 'work' })
+    // Up: the work's showcase moves above the one before it, in the console and for users.
+    await tap(page, '.tab', '场景')
+    await tap(page, '.tab', '同款')
+    const workRow = visible(page, '.showcase-row', '用户作品 · 咖啡馆')
+    await workRow.locator('.adm-tag', { hasText: '审核通过' }).waitFor({ timeout: WAIT_MS })
+    await workRow.locator('.adm-chip', { hasText: '上移' }).click()
+    await until('the new order', async () => {
+      const titles = (await adminShowcases()).map((s) => s.title)
+      return titles.indexOf('用户作品 · 咖啡馆') < titles.indexOf('授权男模 · 花园')
+    })
+    expect(await brokenImages(page)).toEqual([])
+    await snap(page, 'catalog-showcases')
+
+    // The user's home page (opened afresh: a tab page loads its lists once) lists both under 画同款, with images.
+    await page.goto(`${pc.origin}/#/pages/index/index`)
+    await page.reload()
+    await waitForRoute(page, '/pages/index/index')
+    for (const title of ['授权男模 · 花园', '用户作品 · 咖啡馆']) await visible(page, '.sc-card', title).waitFor({ timeout: WAIT_MS })
+    const cards = await page.locator('.sc-card .sc-title').allInnerTexts()
+    expect(cards.indexOf('用户作品 · 咖啡馆')).toBeLessThan(cards.indexOf('授权男模 · 花园'))
+    // Covers load lazily as the row scrolls: each new card, scrolled into view, shows its (copied) image.
+    for (const title of ['授权男模 · 花园', '用户作品 · 咖啡馆']) {
+      const card = visible(page, '.sc-card', title)
+      await card.scrollIntoViewIfNeeded()
+      await expect.poll(() => card.locator('img').evaluate((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth), { timeout: WAIT_MS }).toBeGreaterThan(0)
+    }
+    expect(await brokenImages(page)).toEqual([])
+    await snap(page, 'home-showcases')
+    // Back into the console the way an operator does (so the back button leads to 概览 again).
+    await page.goto(`${pc.origin}/#/package-admin/dashboard/index`)
+    await page.reload()
+    await waitForRoute(page, '/package-admin/dashboard/index')
+    await tap(page, '.adm-nav-item', '目录')
+    await waitForRoute(page, '/package-admin/catalog/index')
     await tap(page, '.tab', '模板')
     await visible(page, '.template-text textarea').waitFor({ timeout: WAIT_MS })
     await tap(page, 'taro-button-core', '预览')
@@ -284,7 +402,7 @@ describe('operators\' console in Chromium', () => {
     await tap(page, '.audit-start')
     await visible(page, '.audit-result', '已完成').waitFor({ timeout: WAIT_MS })
     expect(await visible(page, '.audit-result').innerText()).toContain('无')
-    for (const action of ['admin/adjustCredits', 'admin/refundTask', 'scene.create', 'admin/testApiConfig']) {
+    for (const action of ['admin/adjustCredits', 'admin/refundTask', 'scene.create', 'admin/testApiConfig', 'model.create', 'showcase.create', 'showcase.reorder']) {
       await visible(page, '.audit-row', action).waitFor({ timeout: WAIT_MS })
     }
     await snap(page, 'audit')

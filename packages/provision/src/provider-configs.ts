@@ -24,6 +24,10 @@ function configsFor(keys: ProviderKeys) {
   if (keys.dashscope) {
     out.push({ _id: 'dashscope-aitryon', provider: 'dashscope', api_name: 'aitryon', endpoint: 'https://dashscope.aliyuncs.com', key: keys.dashscope, priority: 10 })
     out.push({ _id: 'dashscope-background', provider: 'dashscope', api_name: 'background-generation', endpoint: 'https://dashscope.aliyuncs.com', key: keys.dashscope, priority: 10 })
+    // 高清放大 by super-resolution (wanx2.1-imageedit) and model-library photos by text-to-image (wanx2.1-t2i-turbo);
+    // priority 10 puts them ahead of the local compositor (priority 1), which stays the fallback for both.
+    out.push({ _id: 'dashscope-upscale', provider: 'dashscope', api_name: 'image-edit', endpoint: 'https://dashscope.aliyuncs.com', key: keys.dashscope, priority: 10 })
+    out.push({ _id: 'dashscope-t2i', provider: 'dashscope', api_name: 'text-to-image', endpoint: 'https://dashscope.aliyuncs.com', key: keys.dashscope, priority: 10 })
   }
   if (keys.stability) out.push({ _id: 'stability-core', provider: 'stability', api_name: 'core', endpoint: 'https://api.stability.ai', key: keys.stability, priority: 5 })
   return out

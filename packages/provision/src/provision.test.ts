@@ -52,7 +52,7 @@ describe('pnpm provision (against the local emulator)', () => {
       expect((await db.collection('credit_packages').count()).total).toBeGreaterThanOrEqual(4)
       expect((await db.collection('prompt_templates').count()).total).toBeGreaterThanOrEqual(2)
       const configs = (await db.collection('api_configs').get()).data as Array<{ _id: string; headers: Record<string, string> }>
-      expect(configs.map((c) => c._id).sort()).toEqual(['dashscope-aitryon', 'dashscope-background', 'local-compositor'])
+      expect(configs.map((c) => c._id).sort()).toEqual(['dashscope-aitryon', 'dashscope-background', 'dashscope-t2i', 'dashscope-upscale', 'local-compositor'])
       expect(JSON.stringify(configs)).not.toContain(SECRET)
       expect(configs.find((c) => c._id === 'dashscope-aitryon')!.headers.Authorization).toMatch(/^v1:/)
     } finally {

@@ -42,6 +42,12 @@ export interface GenerationJob {
   options: Record<string, unknown>
   /** Exact output size in px (packshot listing sizes). */
   target?: { width: number; height: number }
+  /**
+   * The results of this job are the task's photos (its last try-on or scene step): they must come out at
+   * `aspectRatio`, reframed if the provider's API cannot be asked for it. Intermediate results (a try-on a scene
+   * step will place) keep the provider's framing.
+   */
+  frameResults?: boolean
   /** upscale: the factor of the long side. */
   scale?: number
   /** Index of this job among the jobs of one step (seeds a different variation per image). */
@@ -79,6 +85,12 @@ export interface ProviderConfig {
   timeoutMs?: number
 }
 
+/** What a poll must honour of the job that was submitted (see `ImageProvider.poll`). */
+export interface PollContext {
+  kind: GenerationKind
+  aspectRatio: GenerationJob['aspectRatio']
+}
+
 export interface ImageProvider {
   readonly name: string
   supports(kind: GenerationKind): boolean
@@ -89,7 +101,12 @@ export interface ImageProvider {
    */
   refuses?(job: GenerationJob): string | null
   submit(job: GenerationJob): Promise<ProviderOutcome>
-  poll(providerTaskId: string): Promise<ProviderOutcome>
+  /**
+   * `context` repeats what the job asked that the answer must honour (the aspect ratio): a provider whose API
+   * cannot be told it reframes its results before handing them back. Optional, so a caller without the job (the
+   * admin's model generation) still polls.
+   */
+  poll(providerTaskId: string, context?: PollContext): Promise<ProviderOutcome>
   /** Downloads a result URL (a URL result expires; the worker copies it into storage at once). */
   fetchImage?(url: string): Promise<{ bytes: Buffer; contentType: string }>
 }

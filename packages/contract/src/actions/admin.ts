@@ -14,11 +14,12 @@ import {
   modelSkinToneSchema,
   modelSourceSchema,
   page,
+  photographyModeSchema,
   providerCapabilitySchema,
   str,
   taskStatusSchema,
 } from '../common'
-import { modelViewSchema } from './generation'
+import { modelViewSchema, photographyOptionsSchema, photographyRuleViolations, showcaseSchema } from './generation'
 import { creditPackageSchema, orderStatusSchema } from './payment'
 import { sceneCategorySchema, sceneSchema } from './catalog'
 import { userProfileSchema } from './user'
@@ -77,6 +78,24 @@ const modelAttributes = {
   /** The scene this model photo was shot in (null: studio / any scene). */
   scene_id: idSchema.nullable().default(null),
 }
+
+/** Where a showcase's example image came from; the image itself is always the showcase's own copy. */
+export const showcaseCoverOriginSchema = z.object({ kind: z.enum(['upload', 'work']), ref: z.string() })
+
+export const adminShowcaseViewSchema = showcaseSchema.extend({
+  is_active: z.boolean(),
+  /** The showcase's copy of the example image ('' for none). */
+  cover_file_id: z.string(),
+  /** null: a seeded cover (the library's own drawing, not checked). */
+  cover_origin: showcaseCoverOriginSchema.nullable(),
+  /**
+   * The image check of the cover: users see the showcase only once it is `pass` (or `seeded`). unchecked: the
+   * submission failed — save the showcase again to resubmit.
+   */
+  cover_moderation: z.enum(['seeded', 'pending', 'unchecked', 'pass', 'review', 'risky']),
+  created_at: isoDate,
+  updated_at: isoDate,
+})
 
 export const promptTemplateSchema = z.object({
   _id: z.string(),
@@ -340,6 +359,55 @@ export const adminActions = {
       model_id: z.string().nullable(),
       error: z.string().nullable(),
     }),
+  }),
+  'admin/listShowcases': defineAction({
+    url: 'admin/listShowcases',
+    access: 'admin',
+    summary: 'Every 画同款 showcase including inactive ones and those whose cover is still being checked, in display order.',
+    input: z.strictObject({}),
+    output: z.object({ items: z.array(adminShowcaseViewSchema) }),
+  }),
+  'admin/upsertShowcase': defineAction({
+    url: 'admin/upsertShowcase',
+    access: 'admin',
+    summary:
+      'Adds or edits a showcase. The scene and model must exist; the example image is copied (never referenced) from a file the admin uploaded or from any user\'s work, and submitted to the image check: users see the showcase once it passed.',
+    input: z
+      .strictObject({
+        _id: idSchema.optional(),
+        title: str(40, 1),
+        mode: photographyModeSchema,
+        scene_id: idSchema.nullable().default(null),
+        model_id: idSchema.nullable().default(null),
+        options: photographyOptionsSchema.default({}),
+        /** A new example image: the admin's own registered upload, or image `index` of a work (any user's). Omit on edit to keep the current one. */
+        cover: z
+          .union([z.strictObject({ file_id: fileIdSchema }), z.strictObject({ work_id: idSchema, index: z.number().int().min(0).max(8).default(0) })])
+          .optional(),
+        sort_order: z.number().int().min(0).max(10_000).default(100),
+        is_active: z.boolean().default(true),
+      })
+      .superRefine((v, ctx) => {
+        if (v._id === undefined && v.cover === undefined) ctx.addIssue({ code: 'custom', path: ['cover'], message: '请上传示例图或填写作品编号' })
+        // The same rules a 画同款 generation meets once the showcase is merged in (a preset that can't run is useless).
+        const fields = { mode: v.mode, scene_id: v.scene_id ?? undefined, model_id: v.model_id ?? undefined, options: v.options }
+        for (const issue of photographyRuleViolations(fields)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message })
+      }),
+    output: z.object({ _id: z.string(), created: z.boolean(), cover_moderation: adminShowcaseViewSchema.shape.cover_moderation }),
+  }),
+  'admin/setShowcaseActive': defineAction({
+    url: 'admin/setShowcaseActive',
+    access: 'admin',
+    summary: 'Shows or hides a showcase (a hidden one can no longer be a 画同款 source).',
+    input: z.strictObject({ _id: idSchema, is_active: z.boolean() }),
+    output: z.object({ _id: z.string(), is_active: z.boolean() }),
+  }),
+  'admin/reorderShowcases': defineAction({
+    url: 'admin/reorderShowcases',
+    access: 'admin',
+    summary: 'Sets the display order: the given ids get sort_order 10, 20, 30…; others keep theirs.',
+    input: z.strictObject({ ids: z.array(idSchema).min(1).max(200) }),
+    output: z.object({ updated: z.number().int() }),
   }),
   'admin/runCleanup': defineAction({
     url: 'admin/runCleanup',

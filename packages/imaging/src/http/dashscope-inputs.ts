@@ -53,3 +53,34 @@ export async function providerInputUrl(job: GenerationJob, bytes: Buffer | undef
   if (!job.stage) throw new InputRejectedError('输入图片不符合服务要求')
   return job.stage({ bytes: normalized.bytes, contentType: normalized.contentType, name })
 }
+
+/**
+ * General image editing (`wanx2.1-imageedit`, used for 图像超分) base image: "图像格式：JPG、JPEG、PNG、BMP、TIFF、WEBP",
+ * "图像的宽度和高度范围为[512, 4096]像素", "图像大小：不超过10MB", "URL地址中不能包含中文字符"
+ * (https://help.aliyun.com/zh/model-studio/wanx-image-edit-api-reference). No lower file size is documented.
+ * We send JPEG or PNG only.
+ */
+export const IMAGE_EDIT_INPUT_SPEC: ImageSpec = { minBytes: 1, maxBytes: 10 * MB, minSide: 512, maxSide: 4096, formats: ['jpeg', 'png'] }
+
+/** Same reference: upscale_factor "范围1~4，默认1。当设置为1时，仅进行高清处理，不放大". */
+export const UPSCALE_FACTORS = [1, 2, 3, 4] as const
+
+/**
+ * Text-to-image V2 (`wanx2.1-t2i-turbo` & co.): prompt "长度不超过800个字符，每个汉字/字母占一个字符，超过部分会自动截断";
+ * negative_prompt "长度不超过500个字符"; size "图像宽高边长的像素范围为：[512, 1440]…最高可达200万像素"; n "取值范围为1~4张"
+ * (https://help.aliyun.com/zh/model-studio/developer-reference/text-to-image-v2-api-reference).
+ */
+export const TEXT_TO_IMAGE_LIMITS = { promptChars: 800, negativeChars: 500, minSide: 512, maxSide: 1440, maxPixels: 2_000_000, maxCount: 4 } as const
+
+/**
+ * Cuts a text to `max` characters (each Chinese character or letter counts one, as the references count) at the
+ * last clause boundary in the second half, so the model never reads half a clause; the service would cut it
+ * silently anywhere.
+ */
+export function fitChars(text: string, max: number): string {
+  const chars = [...text.trim()]
+  if (chars.length <= max) return chars.join('')
+  const head = chars.slice(0, max).join('')
+  const cut = Math.max(...['，', '。', '；', ',', '.', ';'].map((c) => head.lastIndexOf(c)))
+  return (cut >= max / 2 ? head.slice(0, cut) : head).trim()
+}

@@ -16,7 +16,10 @@ import { LIGHT_PRESETS } from './light'
 import { createSeededRandom } from '../seeded-random'
 
 export const CUTOUT_MAX_SIDE = 2048
-/** Longest side an upscale may produce (DashScope's super-resolution caps its output similarly). */
+/**
+ * Longest side an upscale may produce, here and in the DashScope super-resolution adapter (whose output size the
+ * API reference does not bound): a 4× of a large image would not fit a 512 MB cloud function once decoded.
+ */
 export const UPSCALE_MAX_SIDE = 4096
 
 export async function renderCutout(source: Buffer, maxSide = 1536): Promise<Buffer> {

@@ -1,7 +1,8 @@
 /**
- * A strict fake of DashScope (Alibaba Cloud Model Studio) for the three APIs the product calls: AI try-on
- * (`aitryon` / `aitryon-plus`), background generation (`wanx-background-generation-v2`) and garment parsing
- * (`aitryon-parsing-v1`, synchronous), plus the task API. Every rule below is written from the documentation
+ * A strict fake of DashScope (Alibaba Cloud Model Studio) for the APIs the product calls: AI try-on
+ * (`aitryon` / `aitryon-plus`), background generation (`wanx-background-generation-v2`), garment parsing
+ * (`aitryon-parsing-v1`, synchronous), image super-resolution (`wanx2.1-imageedit`, function `super_resolution`)
+ * and text-to-image V2 (`wanx2.1-t2i-turbo` & co.), plus the task API. Every rule below is written from the documentation
  * cited next to it, not from our adapters; where the documentation is silent the fake is stricter than the
  * service (and says so). It downloads every input URL like the service does, enforces the account limits with
  * the documented throttling answers, walks tasks through every documented state, and serves result images.
@@ -15,18 +16,36 @@
  * - TASK_DOC   https://help.aliyun.com/zh/dashscope/developer-reference/async-task-management-and-eventbridge-extention-configuration
  *              and the task_status enums of the model pages (SUSPENDED: e.g. the image out-painting reference)
  * - LIMIT_DOC  https://www.alibabacloud.com/help/en/model-studio/rate-limit (per-model RPS / concurrent tasks)
+ * - EDIT_DOC   https://help.aliyun.com/zh/model-studio/wanx-image-edit-api-reference (通用图像编辑API参考) and the
+ *              guide https://help.aliyun.com/zh/model-studio/wanx-image-edit ("图像超分")
+ * - T2I_DOC    https://help.aliyun.com/zh/model-studio/developer-reference/text-to-image-v2-api-reference (文生图V2版API参考)
  */
 import type { ServerResponse } from 'node:http'
 import sharp from 'sharp'
 import { renderSceneThumbnail } from '../local/backdrop'
 import { extractSubject, trimSubject } from '../local/cutout'
+import { drawModelFigure } from '../local/model-figure'
+import { hashString } from '../seeded-random'
 import { inspectImage, type InspectedImage } from './inspect-image'
 import { startFakeServer, type FakeServerBase, type RecordedRequest, type FakeFault } from './fake-server'
 
 /** Every task_status value the documentation lists. PRE-PROCESSING / POST-PROCESSING: TRYON_DOC's task query. */
 export type FakeTaskStatus = 'PENDING' | 'PRE-PROCESSING' | 'RUNNING' | 'POST-PROCESSING' | 'SUSPENDED' | 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN'
 
-export type FakeModel = 'aitryon' | 'aitryon-plus' | 'wanx-background-generation-v2' | 'aitryon-parsing-v1'
+export type FakeModel =
+  | 'aitryon'
+  | 'aitryon-plus'
+  | 'wanx-background-generation-v2'
+  | 'aitryon-parsing-v1'
+  | 'wanx2.1-imageedit'
+  | 'wanx2.1-t2i-turbo'
+  | 'wanx2.1-t2i-plus'
+  | 'wanx2.0-t2i-turbo'
+  | 'wan2.2-t2i-flash'
+  | 'wan2.2-t2i-plus'
+
+/** T2I_DOC's model list ("万相2.2模型名称前缀为wan，早期模型为wanx"). */
+export const TEXT_TO_IMAGE_MODELS: ReadonlySet<string> = new Set(['wanx2.1-t2i-turbo', 'wanx2.1-t2i-plus', 'wanx2.0-t2i-turbo', 'wan2.2-t2i-flash', 'wan2.2-t2i-plus'])
 
 export interface FakeLimit {
   /** Task submissions (or sync calls) per second. */
@@ -38,13 +57,21 @@ export interface FakeLimit {
 /**
  * Account limits per model, "shared by the Alibaba Cloud account and its RAM users" (LIMIT_DOC; also each
  * model page's overview table): aitryon 10 RPS / 5 tasks (TRYON_DOC basic), aitryon-plus 10 / 5 (TRYON_DOC),
- * background generation 2 QPS / 1 task (BG_DOC), parsing 10 RPS, sync (PARSE_DOC).
+ * background generation 2 QPS / 1 task (BG_DOC), parsing 10 RPS, sync (PARSE_DOC), wanx2.1-imageedit "任务下发接口RPS
+ * 限制 2, 同时处理中任务数量 2" (EDIT_DOC), wanx2.1-t2i-turbo / -plus and wanx2.0-t2i-turbo "任务下发接口QPS限制 2, 同时
+ * 处理中任务数量 2" (T2I_DOC). NOTE: the wan2.2 pages we read give no figures; they get the lowest documented ones.
  */
 export const DOCUMENTED_LIMITS: Record<FakeModel, FakeLimit> = {
   aitryon: { rps: 10, concurrent: 5 },
   'aitryon-plus': { rps: 10, concurrent: 5 },
   'wanx-background-generation-v2': { rps: 2, concurrent: 1 },
   'aitryon-parsing-v1': { rps: 10 },
+  'wanx2.1-imageedit': { rps: 2, concurrent: 2 },
+  'wanx2.1-t2i-turbo': { rps: 2, concurrent: 2 },
+  'wanx2.1-t2i-plus': { rps: 2, concurrent: 2 },
+  'wanx2.0-t2i-turbo': { rps: 2, concurrent: 2 },
+  'wan2.2-t2i-flash': { rps: 2, concurrent: 2 },
+  'wan2.2-t2i-plus': { rps: 2, concurrent: 2 },
 }
 /** "异步任务查询接口提供 20 QPS 的访问流量限制" (TRYON_DOC, task query section). */
 export const TASK_QUERY_QPS = 20
@@ -73,7 +100,7 @@ export interface FakeDashScopeOptions {
 
 export interface FakeTask {
   id: string
-  kind: 'tryon' | 'background'
+  kind: 'tryon' | 'background' | 'upscale' | 't2i'
   model: FakeModel
   body: Record<string, unknown>
   polls: number
@@ -84,6 +111,11 @@ export interface FakeTask {
   status: FakeTaskStatus | (string & {})
   /** Cut-out of the base image (background generation), composited onto each result like the real model. */
   subject?: Buffer
+  /** Super-resolution: the downloaded base image and the factor each result enlarges it by. */
+  source?: Buffer
+  upscaleFactor?: number
+  /** Text-to-image: the requested output size. */
+  size?: { width: number; height: number }
 }
 
 export interface FakeDashScope extends FakeServerBase {
@@ -107,12 +139,27 @@ export interface FakeDashScope extends FakeServerBase {
 export const TRYON_PATH = '/api/v1/services/aigc/image2image/image-synthesis'
 export const BACKGROUND_PATH = '/api/v1/services/aigc/background-generation/generation'
 export const PARSING_PATH = '/api/v1/services/vision/image-process/process'
+/** EDIT_DOC: the general image-edit API shares the image2image path with try-on; the model tells them apart. */
+export const IMAGE_EDIT_PATH = TRYON_PATH
+export const TEXT2IMAGE_PATH = '/api/v1/services/aigc/text2image/image-synthesis'
 
 const MB = 1024 * 1024
 /** TRYON_DOC: "5KB≤图像文件≤5M", "150≤图像边长≤4096", "格式支持：jpg、png、jpeg、bmp、heic". */
 const TRYON_INPUT = { minBytes: 5 * 1024, maxBytes: 5 * MB, minSide: 150, maxSide: 4096, formats: new Set(['jpeg', 'png', 'bmp', 'heic']) }
 /** PARSE_DOC: "5KB<图像文件<5M", "150<图片边长<4096" (strict inequalities), same formats. */
 const PARSE_INPUT = { minBytes: 5 * 1024 + 1, maxBytes: 5 * MB - 1, minSide: 151, maxSide: 4095, formats: TRYON_INPUT.formats }
+/**
+ * EDIT_DOC base_image_url: "图像格式：JPG、JPEG、PNG、BMP、TIFF、WEBP", "图像的宽度和高度范围为[512, 4096]像素",
+ * "图像大小：不超过10MB". No lower file size is documented (1 byte).
+ */
+const EDIT_INPUT = { minBytes: 1, maxBytes: 10 * MB, minSide: 512, maxSide: 4096, formats: new Set(['jpeg', 'png', 'bmp', 'tiff', 'webp']) }
+/** EDIT_DOC: the functions of wanx2.1-imageedit. The fake implements super_resolution only (stricter: the rest are refused). */
+const EDIT_FUNCTIONS = new Set(['stylization_all', 'stylization_local', 'description_edit', 'description_edit_with_mask', 'remove_watermark', 'expand', 'super_resolution', 'colorization', 'doodle', 'control_cartoon_feature'])
+/** EDIT_DOC and T2I_DOC: seed "取值范围[0, 2147483647]". */
+const SEED_MAX = 2147483647
+/** T2I_DOC size: "图像宽高边长的像素范围为：[512, 1440]…最高可达200万像素". */
+const T2I_SIZE = { minSide: 512, maxSide: 1440, maxPixels: 2_000_000 }
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/
 
 /** ERR_DOC: the throttling codes and their messages, as the service writes them. */
 const THROTTLE = {
@@ -163,7 +210,8 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
       if (req.method === 'GET' && path.startsWith('/results/')) return serveResult(res, path)
       // ERR_DOC: 401 InvalidApiKey "Invalid API-key provided."; every page: "Authorization: Bearer <API-Key>".
       if (req.headers['authorization'] !== `Bearer ${apiKey}`) return send(res, 401, 'InvalidApiKey', 'Invalid API-key provided.')
-      if (req.method === 'POST' && (path === TRYON_PATH || path === BACKGROUND_PATH)) return submit(req, res, path === TRYON_PATH ? 'tryon' : 'background')
+      if (req.method === 'POST' && (path === TRYON_PATH || path === BACKGROUND_PATH || path === TEXT2IMAGE_PATH))
+        return submit(req, res, path === TRYON_PATH ? 'tryon' : path === TEXT2IMAGE_PATH ? 't2i' : 'background')
       if (req.method === 'POST' && path === PARSING_PATH) return parse(req, res)
       if (req.method === 'GET' && path.startsWith('/api/v1/tasks/')) return poll(res, decodeURIComponent(path.slice('/api/v1/tasks/'.length)))
       return send(res, 404, 'NotFound', `no route ${req.method} ${path}`)
@@ -263,7 +311,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     }
   }
 
-  function violates(img: InspectedImage, rule: typeof TRYON_INPUT): 'format' | 'size' | null {
+  function violates(img: InspectedImage, rule: { minBytes: number; maxBytes: number; minSide: number; maxSide: number; formats: ReadonlySet<string> }): 'format' | 'size' | null {
     if (!rule.formats.has(img.format)) return 'format'
     if (img.bytes < rule.minBytes || img.bytes > rule.maxBytes) return 'size'
     if (img.width === null || img.height === null) return 'format'
@@ -271,7 +319,7 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     return null
   }
 
-  async function submit(req: RecordedRequest, res: ServerResponse, kind: 'tryon' | 'background'): Promise<void> {
+  async function submit(req: RecordedRequest, res: ServerResponse, kind: 'tryon' | 'background' | 't2i'): Promise<void> {
     // Every async page: "X-DashScope-Async: enable" is required; without it the service answers
     // "current user api does not support synchronous calls" (e.g. the wanx sketch-to-image reference).
     if (req.headers['x-dashscope-async'] !== 'enable') return send(res, 403, 'AccessDenied', 'current user api does not support synchronous calls')
@@ -281,6 +329,9 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     const params = (body['parameters'] ?? {}) as Record<string, unknown>
     const model = body['model']
     // BG_DOC FAQ: an unknown model answers InvalidParameter "Model not exist.".
+    // EDIT_DOC: wanx2.1-imageedit is posted to the same image2image path as try-on.
+    if (kind === 'tryon' && model === 'wanx2.1-imageedit') return submitImageEdit(res, body, input, params)
+    if (kind === 't2i') return TEXT_TO_IMAGE_MODELS.has(String(model)) ? submitTextToImage(res, model as FakeModel, body, input, params) : send(res, 400, 'InvalidParameter', 'Model not exist.')
     if (kind === 'tryon' && model !== 'aitryon' && model !== 'aitryon-plus') return send(res, 400, 'InvalidParameter', 'Model not exist.')
     if (kind === 'background' && model !== 'wanx-background-generation-v2') return send(res, 400, 'InvalidParameter', 'Model not exist.')
     const fakeModel = model as FakeModel
@@ -352,6 +403,87 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     accept(res, { kind: 'background', model: 'wanx-background-generation-v2', body, count, inputFailure, subject })
   }
 
+
+  /** Stricter where silent: a field the API does not define for this call is refused, not ignored. */
+  function unknownField(obj: Record<string, unknown>, allowed: string[], where: string): string | null {
+    const k = Object.keys(obj).find((key) => !allowed.includes(key))
+    return k === undefined ? null : `Required parameter(s) missing or invalid, please check the request parameters. (unknown field ${where}.${k})`
+  }
+
+  /** EDIT_DOC / T2I_DOC common parameters: n "范围1~4", seed "[0, 2147483647]", watermark bool. Returns n or an error. */
+  function commonParams(params: Record<string, unknown>, defaultN: number): number | string {
+    const count = params['n'] === undefined ? defaultN : params['n']
+    if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 4) return 'Required parameter(s) missing or invalid, please check the request parameters. (parameters.n must be 1..4)'
+    if (params['seed'] !== undefined && (!Number.isInteger(params['seed']) || (params['seed'] as number) < 0 || (params['seed'] as number) > SEED_MAX))
+      return 'Required parameter(s) missing or invalid, please check the request parameters. (parameters.seed must be 0..2147483647)'
+    if (params['watermark'] !== undefined && typeof params['watermark'] !== 'boolean') return 'Required parameter(s) missing or invalid, please check the request parameters. (parameters.watermark)'
+    return count as number
+  }
+
+  /** EDIT_DOC, function super_resolution: the base image enlarged by upscale_factor, n results. */
+  async function submitImageEdit(res: ServerResponse, body: Record<string, unknown>, input: Record<string, unknown>, params: Record<string, unknown>): Promise<void> {
+    const bad = (message: string) => send(res, 400, 'InvalidParameter', message)
+    const fn = input['function']
+    // EDIT_DOC: function, prompt and base_image_url are all "必选".
+    if (typeof fn !== 'string' || !EDIT_FUNCTIONS.has(fn)) return bad('Required parameter(s) missing or invalid, please check the request parameters. (input.function)')
+    if (fn !== 'super_resolution') return bad(`the fake implements input.function super_resolution only (got ${fn})`)
+    if (typeof input['prompt'] !== 'string' || !input['prompt'].trim()) return bad('Required parameter(s) missing or invalid, please check the request parameters. (input.prompt)')
+    // EDIT_DOC: prompt "长度不超过800个字符，每个汉字/字母占一个字符，超过部分会自动截断". Stricter: refused, not cut.
+    if ([...input['prompt']].length > 800) return bad('input.prompt is longer than 800 characters')
+    if (typeof input['base_image_url'] !== 'string') return bad('Required parameter(s) missing or invalid, please check the request parameters. (input.base_image_url)')
+    // mask_image_url belongs to description_edit_with_mask only (EDIT_DOC).
+    const extraInput = unknownField(input, ['function', 'prompt', 'base_image_url'], 'input')
+    if (extraInput) return bad(extraInput)
+    // EDIT_DOC 图像超分 parameters: n, seed, watermark and upscale_factor ("范围1~4，默认1"); strength and the expand
+    // scales belong to other functions.
+    const extraParam = unknownField(params, ['n', 'seed', 'watermark', 'upscale_factor'], 'parameters')
+    if (extraParam) return bad(extraParam)
+    const count = commonParams(params, 1)
+    if (typeof count === 'string') return bad(count)
+    const factor = params['upscale_factor'] === undefined ? 1 : params['upscale_factor']
+    if (!Number.isInteger(factor) || (factor as number) < 1 || (factor as number) > 4) return bad('Required parameter(s) missing or invalid, please check the request parameters. (parameters.upscale_factor must be an integer 1..4)')
+    // EDIT_DOC: "URL地址中不能包含中文字符". Message wording ours.
+    if (CJK.test(input['base_image_url'])) return bad('The image URL must not contain Chinese characters')
+    if (refuseByLimits(res, 'wanx2.1-imageedit')) return
+    // NOTE: EDIT_DOC does not say whether a bad base image fails the submission or the task; stricter (earlier):
+    // the fake downloads it at submission and answers 400 InvalidParameter (the API's only documented 400 for
+    // parameters). Message wording ours.
+    const got = await download(input['base_image_url'])
+    if (!got) return bad('The request URL is invalid, please check the request URL is available (input.base_image_url could not be downloaded)')
+    const broken = violates(got.image, EDIT_INPUT)
+    if (broken === 'format') return bad('The image format is invalid, it must be one of JPG, JPEG, PNG, BMP, TIFF, WEBP (input.base_image_url)')
+    if (broken === 'size') return bad('The image is invalid: width and height must be within [512, 4096] pixels and the file no larger than 10MB (input.base_image_url)')
+    if (got.image.format === 'bmp' || got.image.format === 'tiff') return bad('the fake cannot decode BMP/TIFF inputs')
+    accept(res, { kind: 'upscale', model: 'wanx2.1-imageedit', body, count, inputFailure: null, source: got.bytes, upscaleFactor: factor as number })
+  }
+
+  /** T2I_DOC: a prompt (and negative prompt) → n images of `size`. */
+  async function submitTextToImage(res: ServerResponse, model: FakeModel, body: Record<string, unknown>, input: Record<string, unknown>, params: Record<string, unknown>): Promise<void> {
+    const bad = (message: string) => send(res, 400, 'InvalidParameter', message)
+    if (typeof input['prompt'] !== 'string' || !input['prompt'].trim()) return bad('Required parameter(s) missing or invalid, please check the request parameters. (input.prompt)')
+    // T2I_DOC: prompt ≤ 800 characters, negative_prompt ≤ 500, "超过部分会自动截断". Stricter: refused, not cut.
+    if ([...input['prompt']].length > 800) return bad('input.prompt is longer than 800 characters')
+    if (input['negative_prompt'] !== undefined && (typeof input['negative_prompt'] !== 'string' || [...input['negative_prompt']].length > 500)) return bad('input.negative_prompt must be a string of at most 500 characters')
+    const extraInput = unknownField(input, ['prompt', 'negative_prompt'], 'input')
+    if (extraInput) return bad(extraInput)
+    const extraParam = unknownField(params, ['size', 'n', 'seed', 'prompt_extend', 'watermark'], 'parameters')
+    if (extraParam) return bad(extraParam)
+    // T2I_DOC: n "取值范围为1~4张，默认为4".
+    const count = commonParams(params, 4)
+    if (typeof count === 'string') return bad(count)
+    if (params['prompt_extend'] !== undefined && typeof params['prompt_extend'] !== 'boolean') return bad('Required parameter(s) missing or invalid, please check the request parameters. (parameters.prompt_extend)')
+    // T2I_DOC: size "宽*高", default 1024*1024, each side in [512, 1440], at most "200万像素". NOTE: 1440*1440 is
+    // 2,073,600 px; stricter where the page contradicts itself: over 2,000,000 px is refused.
+    const sizeText = params['size'] === undefined ? '1024*1024' : params['size']
+    const m = typeof sizeText === 'string' ? /^(\d+)\*(\d+)$/.exec(sizeText) : null
+    const width = m ? Number(m[1]) : 0
+    const height = m ? Number(m[2]) : 0
+    if (!m || Math.min(width, height) < T2I_SIZE.minSide || Math.max(width, height) > T2I_SIZE.maxSide || width * height > T2I_SIZE.maxPixels)
+      return bad('Required parameter(s) missing or invalid, please check the request parameters. (parameters.size must be "W*H", each side 512..1440, at most 2,000,000 pixels)')
+    if (refuseByLimits(res, model)) return
+    accept(res, { kind: 't2i', model, body, count, inputFailure: null, size: { width, height } })
+  }
+
   function accept(res: ServerResponse, t: Omit<FakeTask, 'id' | 'polls' | 'outcome' | 'status'>): void {
     const id = `fake-${t.kind}-${tasks.size + 1}-${now().toString(36)}`
     tasks.set(id, { ...t, id, polls: 0, outcome, status: 'PENDING' })
@@ -382,11 +514,18 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
       return base.send(res, 200, { output: { task_id: id, task_status: 'FAILED', code: failure.code, message: failure.message }, usage: { image_count: 0 }, request_id: rid() })
     }
     const urls = Array.from({ length: task.count }, (_, i) => `${base.url}/results/${encodeURIComponent(id)}/${i}.png`)
-    // TRYON_DOC: output.image_url; BG_DOC: output.results[].url and task_metrics.
+    // TRYON_DOC: output.image_url; BG_DOC / EDIT_DOC: output.results[].url and task_metrics; T2I_DOC: results also
+    // carry orig_prompt (and actual_prompt when prompt_extend rewrote it; the fake does not rewrite).
+    const prompt = ((task.body['input'] ?? {}) as Record<string, unknown>)['prompt']
     const output =
       task.kind === 'tryon'
         ? { task_id: id, task_status: 'SUCCEEDED', image_url: urls[0] }
-        : { task_id: id, task_status: 'SUCCEEDED', results: urls.map((url) => ({ url })), task_metrics: { TOTAL: task.count, SUCCEEDED: task.count, FAILED: 0 } }
+        : {
+            task_id: id,
+            task_status: 'SUCCEEDED',
+            results: urls.map((url) => (task.kind === 't2i' ? { orig_prompt: prompt, url } : { url })),
+            task_metrics: { TOTAL: task.count, SUCCEEDED: task.count, FAILED: 0 },
+          }
     base.send(res, 200, { output, usage: { image_count: task.count }, request_id: rid() })
   }
 
@@ -434,6 +573,25 @@ export async function startFakeDashScope(options: FakeDashScopeOptions = {}): Pr
     if (!png) {
       const task = tasks.get(decodeURIComponent(id ?? ''))
       if (!task || task.status !== 'SUCCEEDED') return send(res, 404, 'NotFound', 'result expired')
+      if (task.kind === 'upscale') {
+        // EDIT_DOC 图像超分: "在放大图像的同时增强细节" — the fake enlarges the downloaded input by the factor for real.
+        const factor = task.upscaleFactor ?? 1
+        png = (async () => {
+          const meta = await sharp(task.source!).metadata()
+          return sharp(task.source!).resize((meta.width ?? 1) * factor, (meta.height ?? 1) * factor, { kernel: 'lanczos3' }).png().toBuffer()
+        })()
+        images.set(path, png)
+        return base.send(res, 200, await png, { 'content-type': 'image/png' })
+      }
+      if (task.kind === 't2i') {
+        // A deterministic drawing at the requested size (the fake does not read the prompt beyond a man/woman hint).
+        const prompt = String(((task.body['input'] ?? {}) as Record<string, unknown>)['prompt'] ?? '')
+        const ages = ['young', 'adult'] as const
+        const figure = { gender: /\bman\b|男/.test(prompt) ? ('male' as const) : ('female' as const), age: ages[(hashString(prompt) + Number.parseInt(file ?? '0', 10)) % 2]!, body: 'regular' as const, pose: 'standing' as const, skin_tone: 'medium' as const }
+        png = drawModelFigure(figure, task.size!).then((jpeg) => sharp(jpeg).png().toBuffer())
+        images.set(path, png)
+        return base.send(res, 200, await png, { 'content-type': 'image/png' })
+      }
       const backdrops = ['garden', 'street', 'beach', 'cafe']
       const backdrop = renderSceneThumbnail({ backdrop: backdrops[Number.parseInt(file ?? '0', 10) % 4] }, { width: 576, height: 768 }, 'png')
       // BG_DOC: results keep the base image's resolution with the subject in place.

@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp'
 
-export type SniffedFormat = 'jpeg' | 'png' | 'bmp' | 'heic' | 'webp' | 'gif' | 'unknown'
+export type SniffedFormat = 'jpeg' | 'png' | 'bmp' | 'heic' | 'webp' | 'gif' | 'tiff' | 'unknown'
 
 export interface InspectedImage {
   format: SniffedFormat
@@ -25,6 +25,8 @@ export function sniffFormat(b: Buffer): SniffedFormat {
   if (b.length >= 26 && b[0] === 0x42 && b[1] === 0x4d) return 'bmp'
   if (b.length >= 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP') return 'webp'
   if (b.length >= 6 && b.subarray(0, 3).toString('latin1') === 'GIF') return 'gif'
+  // TIFF: byte order mark "II" or "MM", then the magic 42.
+  if (b.length >= 8 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 0x2a))) return 'tiff'
   if (b.length >= 12 && b.subarray(4, 8).toString('latin1') === 'ftyp' && /^(heic|heix|heim|heis|mif1|msf1)$/.test(b.subarray(8, 12).toString('latin1'))) return 'heic'
   return 'unknown'
 }

@@ -28,6 +28,12 @@ export interface LocalMediaCheck {
 export const LOCAL_APPID = 'wxlocal0000000000'
 /** "重新发起请求，总共重试三次" (消息推送 docs: https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html). */
 const MAX_RETRIES = 3
+/**
+ * The platform retries a push it got no "success" for after its 5 s answer timeout ("微信服务器在五秒内收不到响应会断掉连
+ * 接，并且重新发起请求", same docs), so a retry comes seconds later — never in the same instant, and never carried along
+ * by another check's push. A gateway that only recorded the check a moment after submitting it must get its retry.
+ */
+const RETRY_SPACING_MS = 5_000
 const MARKERS: Array<[Buffer, MediaSuggest]> = [
   [Buffer.from('AIPHOTO-RISKY'), 'risky'],
   [Buffer.from('AIPHOTO-REVIEW'), 'review'],
@@ -36,6 +42,20 @@ const MARKERS: Array<[Buffer, MediaSuggest]> = [
 export function createLocalMediaCheck(opts: { storage: Pick<StoragePort, 'download'>; clock: Clock; ids: Ids; logger: Logger; defaultVerdict?: LocalVerdict; delayMs?: number | null }): LocalMediaCheck {
   let push: ((event: Record<string, unknown>) => Promise<unknown>) | null = null
   let flushing: Promise<number> | null = null
+  // Pushes to deliver again, each once the platform's clock (the runtime's, so a test's manual clock too) reaches `due`.
+  const retrying: Array<{ event: Record<string, unknown>; due: number }> = []
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  const watchRetries = () => {
+    if (retryTimer || retrying.length === 0) return
+    retryTimer = setTimeout(() => {
+      retryTimer = null
+      const now = opts.clock.now().getTime()
+      for (let i = retrying.length - 1; i >= 0; i--) if (retrying[i]!.due <= now) check.pending.push(retrying.splice(i, 1)[0]!.event)
+      if (check.pending.length) void check.flush()
+      watchRetries()
+    }, 100)
+    retryTimer.unref?.()
+  }
   const retries = new WeakMap<object, number>()
   const check: LocalMediaCheck = {
     pending: [],
@@ -62,6 +82,7 @@ export function createLocalMediaCheck(opts: { storage: Pick<StoragePort, 'downlo
       if (!target || check.pending.length === 0) return Promise.resolve(0)
       flushing = (async () => {
         let delivered = 0
+        const retryOnNextFlush: Array<Record<string, unknown>> = []
         // NOTE: the first await comes before any bookkeeping, so `flushing` is set when `finally` clears it.
         await Promise.resolve()
         try {
@@ -78,15 +99,18 @@ export function createLocalMediaCheck(opts: { storage: Pick<StoragePort, 'downlo
             const tries = (retries.get(event) ?? 0) + 1
             if (answer !== 'success' && tries <= MAX_RETRIES) {
               retries.set(event, tries)
-              check.pending.push(event)
-              if (check.delayMs !== null) {
-                setTimeout(() => void check.flush(), Math.max(check.delayMs, 100)).unref?.()
-                break
+              if (check.delayMs === null) {
+                // Tests drive delivery: the retry waits for their next flush().
+                retryOnNextFlush.push(event)
+              } else {
+                retrying.push({ event, due: opts.clock.now().getTime() + Math.max(check.delayMs, RETRY_SPACING_MS) })
               }
             }
           }
         } finally {
+          check.pending.push(...retryOnNextFlush)
           flushing = null
+          watchRetries()
         }
         return delivered
       })()

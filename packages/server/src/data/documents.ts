@@ -85,12 +85,14 @@ export interface MediaCheckDoc {
   _id: string
   file_id: string
   user_openid: string
-  kind: 'input' | 'output'
+  /** cover: a showcase's example image (operators' content users see on the home page). */
+  kind: 'input' | 'output' | 'cover'
   status: 'pending' | 'pass' | 'review' | 'risky'
   label: string | null
-  /** The task whose output this is (outputs) or the asset (inputs). */
+  /** The task whose output this is (outputs), the asset (inputs) or the showcase (covers). */
   task_id: string | null
   asset_id: string | null
+  showcase_id?: string | null
   submitted_at: Date
   verdict_at: Date | null
 }
@@ -206,6 +208,16 @@ export interface ShowcaseDoc {
   options: Record<string, unknown>
   /** Storage file id of the example image ('' until rendered). */
   cover_file_id: string
+  /**
+   * Set by admin/upsertShowcase: the cover is the showcase's own copy (`showcases/<id>/…`) of an admin upload or a
+   * work's image, deleted when replaced. Absent on seeded showcases, whose cover is a library drawing they share.
+   */
+  cover_origin?: { kind: 'upload' | 'work'; ref: string }
+  /**
+   * The image check of an uploaded/copied cover (the verdict push updates it in the same transaction as the check).
+   * Users see the showcase only when this is absent (seeded) or `pass`.
+   */
+  cover_moderation?: { trace_id: string | null; status: ModerationStatus }
   sort_order: number
   is_active: boolean
   created_at: Date

@@ -1,7 +1,7 @@
-/** One task: attempts, errors, provider task id, steps, its charge and refund, and the audited requeue / refund. */
+/** One task: attempts, errors, provider task id, steps, its charge and refund, the audited requeue / refund, and 「设为画同款」 for a finished work. */
 import { useState } from 'react'
 import { Button, Textarea, View } from '@tarojs/components'
-import { useRouter } from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { api } from '../../services/api'
 import { confirm, formatDate, toastError, toastSuccess, toastText } from '../../services/ui'
 import { pressState } from '../../components/press-state'
@@ -58,6 +58,9 @@ export default function TaskDetail() {
         <View className='adm-mono'>{t._id}</View>
         {t.error ? <View className='adm-pre adm-err adm-gap'>{t.error}</View> : null}
         <KV k='用户'>{t.user_openid}</KV>
+        <KV k='作品 ID'>
+          <View className='adm-mono task-work-id'>{t.work_id}</View>
+        </KV>
         <KV k='尝试次数'>{`${t.attempts} / ${t.max_attempts}`}</KV>
         <KV k='进度'>{`${Math.round(t.progress)}%`}</KV>
         <KV k='服务商'>{t.provider_id ?? '—'}</KV>
@@ -92,6 +95,14 @@ export default function TaskDetail() {
           <KV key={i} k={a.action.replace('admin/', '')}>{`${a.actor} · ${formatDate(a.created_at)}`}</KV>
         ))}
       </View>
+
+      {t.status === 'completed' && t.images > 0 ? (
+        <View className='section'>
+          <Button className='btn btn-small btn-ghost task-showcase' onClick={() => void Taro.navigateTo({ url: `/package-admin/catalog/index?tab=showcases&work_id=${t.work_id}` })}>
+            设为画同款
+          </Button>
+        </View>
+      ) : null}
 
       {active ? (
         <View className='section card'>

@@ -290,18 +290,24 @@ export async function generate(rt: Runtime, openid: string, req: GenerateRequest
   const resolved = await resolveRequest(rt, openid, req)
   const fingerprint = fingerprintOf(req.type, resolved)
   const taskId = req.request_id ? taskIdFor(openid, req.request_id) : rt.ids.id()
+  return submitWork(rt, openid, req.type, resolved, fingerprint, taskId, req.request_id, now)
+}
 
-  // A repeat of an accepted request answers the first result before re-validating anything.
-  if (req.request_id) {
+/**
+ * Charges for one resolved request and queues its task, exactly once per request id: a repeat of an accepted
+ * request (before or during the commit) answers the first result.
+ */
+async function submitWork(rt: Runtime, openid: string, type: WorkType, resolved: Resolved, fingerprint: string, taskId: string, requestId: string | undefined, now: Date): Promise<GenerateResult> {
+  if (requestId) {
     const prior = await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)
     if (prior) return replay(rt, openid, prior, fingerprint)
   }
-  const prepared = await prepareWork(rt, openid, req.type, resolved, fingerprint, taskId, req.request_id ?? null, now)
+  const prepared = await prepareWork(rt, openid, type, resolved, fingerprint, taskId, requestId ?? null, now)
   let balance: number
   try {
     balance = await commitWorks(rt, openid, [prepared], now)
   } catch (err) {
-    if (err instanceof ReplayNeeded || isDuplicateKey(err) || (req.request_id && isTransactionConflictError(err))) {
+    if (err instanceof ReplayNeeded || isDuplicateKey(err) || (requestId && isTransactionConflictError(err))) {
       const prior = await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)
       if (prior) return replay(rt, openid, prior, fingerprint)
     }
@@ -387,23 +393,7 @@ export async function upscaleWork(rt: Runtime, openid: string, req: { work_id: s
   }
   const fingerprint = fingerprintOf(source.type, resolved, [image, req.scale])
   const taskId = req.request_id ? taskIdFor(openid, req.request_id) : rt.ids.id()
-  if (req.request_id) {
-    const prior = await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)
-    if (prior) return replay(rt, openid, prior, fingerprint)
-  }
-  const prepared = await prepareWork(rt, openid, source.type, resolved, fingerprint, taskId, req.request_id ?? null, now)
-  let balance: number
-  try {
-    balance = await commitWorks(rt, openid, [prepared], now)
-  } catch (err) {
-    if (err instanceof ReplayNeeded || isDuplicateKey(err) || (req.request_id && isTransactionConflictError(err))) {
-      const prior = await getDoc<TaskDoc>(rt.db, 'task_queue', taskId)
-      if (prior) return replay(rt, openid, prior, fingerprint)
-    }
-    throw err
-  }
-  await kick(rt)
-  return { work_id: prepared.work._id, task_id: taskId, cost: prepared.task.cost, credits: balance, replayed: false }
+  return submitWork(rt, openid, source.type, resolved, fingerprint, taskId, req.request_id, now)
 }
 
 class ReplayNeeded extends Error {}

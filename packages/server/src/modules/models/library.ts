@@ -9,6 +9,7 @@ import { getDoc, must, toIso } from '../../lib/db'
 import type { ModelDoc } from '../../data/documents'
 import { hashPick } from '../../lib/hash-pick'
 import { writeAudit } from '../catalog/audit'
+import { reorderBySortOrder } from './sort-order'
 
 const THUMB_TTL_SECONDS = 2 * 3600
 
@@ -161,19 +162,6 @@ export async function setModelActive(rt: Runtime, actor: string, id: string, isA
   return { _id: id, is_active: isActive }
 }
 
-/** The given ids get sort_order 10, 20, 30… in that order; unknown ids are NOT_FOUND and nothing changes. */
 export async function reorderModels(rt: Runtime, actor: string, ids: string[], now: Date, requestId: string) {
-  if (new Set(ids).size !== ids.length) throw new AppError('VALIDATION_FAILED', '模特编号重复', { field: 'ids' })
-  const docs = await Promise.all(ids.map((id) => getDoc<ModelDoc>(rt.db, 'models', id)))
-  const missing = ids.filter((_, i) => !docs[i])
-  if (missing.length) throw new AppError('NOT_FOUND', '模特不存在', { ids: missing.slice(0, 10) })
-  let updated = 0
-  for (let i = 0; i < ids.length; i++) {
-    const order = (i + 1) * 10
-    if (docs[i]!.sort_order === order) continue
-    must(await rt.db.collection('models').doc(ids[i]!).update({ sort_order: order, updated_at: now }))
-    updated++
-  }
-  await writeAudit(rt, { actor, action: 'model.reorder', target: 'models', before: docs.map((d) => ({ _id: d!._id, sort_order: d!.sort_order })), after: ids.map((id, i) => ({ _id: id, sort_order: (i + 1) * 10 })), requestId, now })
-  return { updated }
+  return reorderBySortOrder(rt, { collection: 'models', noun: '模特', action: 'model.reorder' }, actor, ids, now, requestId)
 }

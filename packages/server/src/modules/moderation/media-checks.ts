@@ -9,7 +9,7 @@ import type { AssetDoc, MediaCheckDoc, ModerationStatus } from '../../data/docum
 
 export async function submitCheck(
   rt: Runtime,
-  input: { fileId: string; openid: string; kind: MediaCheckDoc['kind']; taskId?: string; assetId?: string },
+  input: { fileId: string; openid: string; kind: MediaCheckDoc['kind']; taskId?: string; assetId?: string; showcaseId?: string },
   now: Date,
 ): Promise<string | null> {
   let traceId: string
@@ -28,6 +28,7 @@ export async function submitCheck(
     label: null,
     task_id: input.taskId ?? null,
     asset_id: input.assetId ?? null,
+    ...(input.showcaseId ? { showcase_id: input.showcaseId } : {}),
     submitted_at: now,
     verdict_at: null,
   }

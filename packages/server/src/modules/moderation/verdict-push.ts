@@ -2,11 +2,11 @@
  * The `wxa_media_check` message push: WeChat's verdict on an image submitted earlier. It is matched by trace id,
  * which never leaves the server (it is not in any answer to a client), so a forged push cannot name a real check;
  * an unknown trace id, another app's push, or a second verdict for the same check changes nothing. The first verdict
- * is recorded on the check (and on the asset, for inputs); a held task whose output this is is then resolved.
+ * is recorded on the check (and on the asset, for inputs; on the showcase, for covers); a held task whose output this is is then resolved.
  */
 import { parseMediaCheckPush, type Runtime } from '@aiphoto/runtime'
 import { getDoc, must } from '../../lib/db'
-import type { MediaCheckDoc } from '../../data/documents'
+import type { MediaCheckDoc, ShowcaseDoc } from '../../data/documents'
 import { runTx } from '../ledger/ledger'
 import { resolveHold } from './hold'
 
@@ -31,6 +31,13 @@ export async function handleMediaCheckPush(rt: Runtime, event: Record<string, un
       // Only the asset's current check speaks for it (a resubmission replaces the trace id).
       if (asset?.moderation?.trace_id === check._id) {
         must(await tx.collection('assets').doc(check.asset_id).update({ moderation: rt.db.command.set({ trace_id: check._id, status: verdict.suggest }) }))
+      }
+    }
+    if (check.showcase_id) {
+      const showcase = await getDoc<ShowcaseDoc>(tx, 'showcases', check.showcase_id)
+      // A replaced cover's late verdict must not speak for the new one.
+      if (showcase?.cover_moderation?.trace_id === check._id) {
+        must(await tx.collection('showcases').doc(check.showcase_id).update({ cover_moderation: rt.db.command.set({ trace_id: check._id, status: verdict.suggest }) }))
       }
     }
     return check

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { createFixtureGarment } from '@aiphoto/imaging'
-import { renderTestImage, startFakeDashScope, type FakeDashScope, type FakeDashScopeOptions } from '@aiphoto/imaging/testing'
+import { imageFacts, renderTestImage, startFakeDashScope, type FakeDashScope, type FakeDashScopeOptions } from '@aiphoto/imaging/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { TestGateway } from '../../testing'
 import { credits, expectInvariants, garmentBytes, ledger, personBytes, pipelineGateway, register, taskDoc, upload } from '../generation/pipeline-fixtures'
@@ -138,6 +138,45 @@ describe('try-on', () => {
     expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', attempts: 1 })
     const sent = fake.downloads.map((d) => d.image!)
     expect(sent.every((i) => i.bytes <= 5 * 1024 * 1024 && ['jpeg', 'png'].includes(i.format))).toBe(true)
+  })
+})
+
+describe('the chosen aspect ratio is honoured although neither API takes one', () => {
+  const sizeOf = async (fileId: string) => imageFacts(await gw.rt.storage.download(fileId))
+
+  it('on_model 1:1 on a library model: the try-on answers at the model photo ratio (3:4) and the stored photo is square', async () => {
+    await setup()
+    await register(gw, 'dora')
+    const g = await upload(gw, 'dora', await garmentBytes())
+    const res = await gw.as('dora').ok('photography/generate', { mode: 'on_model', garment_images: [g], garment_type: 'top', model_id: 'model-f-young-slim', options: { aspect_ratio: '1:1' } })
+    await drain([res.task_id])
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed' })
+    // The fake's try-on result is 3:4 (so without reframing the photo would be 3:4).
+    const answered = fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/results/'))
+    expect(answered.length).toBeGreaterThan(0)
+    const work = await gw.as('dora').ok('api/getWorkDetail', { work_id: res.work_id })
+    const facts = await sizeOf(work.images[0]!)
+    expect(facts.width).toBe(facts.height)
+  })
+
+  it('scene 16:9 via background generation (answers at the cut-out ratio) comes out 16:9; the default 3:4 try-on result is stored as the provider sent it', async () => {
+    await setup()
+    await register(gw, 'erin')
+    const wide = await photo('erin', undefined, { options: { aspect_ratio: '16:9' } })
+    await drain([wide.task_id])
+    const work = await gw.as('erin').ok('api/getWorkDetail', { work_id: wide.work_id })
+    const f = await sizeOf(work.images[0]!)
+    expect(Math.abs(f.width! / f.height! - 16 / 9)).toBeLessThan(0.02)
+
+    const g = await upload(gw, 'erin', await garmentBytes())
+    const tall = await gw.as('erin').ok('photography/generate', { mode: 'on_model', garment_images: [g], garment_type: 'top', model_id: 'model-f-young-slim' })
+    await drain([tall.task_id])
+    const t = await gw.as('erin').ok('api/getWorkDetail', { work_id: tall.work_id })
+    const result = fake.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/results/')).at(-1)!
+    const sent = await imageFacts(await fetch(new URL(result.path, fake.url)).then(async (r) => Buffer.from(await r.arrayBuffer())))
+    expect(sent.width! / sent.height!).toBeCloseTo(3 / 4, 2)
+    // Same pixels as sent (only the AI label is drawn in): not cropped, not padded.
+    expect(await sizeOf(t.images[0]!)).toMatchObject({ width: sent.width, height: sent.height })
   })
 })
 

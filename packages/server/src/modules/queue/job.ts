@@ -2,12 +2,12 @@
  * Builds the provider job of one unit of one step: input bytes and signed URLs from storage (the task's inputs,
  * or the stored outputs of the previous step), the rendered prompt, the scene, the listing size.
  */
-import type { GenerationJob, ProviderImage, Runtime } from '@aiphoto/runtime'
+import type { GenerationJob, PollContext, ProviderImage, Runtime } from '@aiphoto/runtime'
 import { getDoc } from '../../lib/db'
 import type { SceneDoc, TaskDoc, TaskStep } from '../../data/documents'
 import { renderPrompt } from '../catalog/prompts'
 import { INPUT_URL_TTL_SECONDS } from './policy'
-import { STEP_JOB_KIND, stepOutputs } from './steps'
+import { sourceOfOutput, STEP_JOB_KIND, stepOutputs } from './steps'
 
 /** The neutral studio a try-on is shown in (try-on has no scene of its own). */
 const FITTING_SCENE = { id: 'fitting-studio', name: '试衣影棚', category: 'studio', parameters: { backdrop: 'white', light: 'studio' } }
@@ -42,6 +42,24 @@ export function stepsOf(task: TaskDoc): TaskStep[] {
   return task.steps ?? [{ kind: task.type === 'fitting' ? 'tryon' : 'scene', units: null }]
 }
 
+function aspectOf(task: TaskDoc): AspectRatio {
+  const ratio = (task.params.options as Record<string, unknown> | undefined)?.['aspect_ratio']
+  return typeof ratio === 'string' && ASPECTS.has(ratio) ? (ratio as AspectRatio) : '3:4'
+}
+
+/** The step whose results are the task's photos at the chosen ratio: its last try-on or scene step. */
+function isFinalPhotoStep(steps: TaskStep[], stepIndex: number): boolean {
+  const kind = steps[stepIndex]?.kind
+  return (kind === 'tryon' || kind === 'scene') && !steps.slice(stepIndex + 1).some((s) => s.kind === 'tryon' || s.kind === 'scene')
+}
+
+/** What a poll of this step's provider job must honour (see `ImageProvider.poll`); undefined when nothing. */
+export function pollContextOf(task: TaskDoc, stepIndex: number): PollContext | undefined {
+  const steps = stepsOf(task)
+  if (!isFinalPhotoStep(steps, stepIndex)) return undefined
+  return { kind: STEP_JOB_KIND[steps[stepIndex]!.kind], aspectRatio: aspectOf(task) }
+}
+
 export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIndex = 0, staged: StagedFiles = { fileIds: [] }): Promise<GenerationJob> {
   const p = task.params
   const steps = stepsOf(task)
@@ -50,7 +68,7 @@ export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIn
   const prev = stepIndex > 0 ? stepOutputs(steps[stepIndex - 1]!) : null
   const mode = p.mode ?? (task.type === 'fitting' ? 'fitting' : 'scene')
   const options = (p.options ?? {}) as Record<string, string | undefined>
-  const aspect = typeof options.aspect_ratio === 'string' && ASPECTS.has(options.aspect_ratio) ? (options.aspect_ratio as AspectRatio) : '3:4'
+  const aspect = aspectOf(task)
 
   // Which stored files this unit reads.
   // Only an explicit bottom is a second garment: more photos of the one garment are not the other half of an
@@ -65,8 +83,11 @@ export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIn
   else {
     // scene / packshot: the cut-out made by the previous step, and the picture it was cut from.
     cutoutId = prev?.[unit.source ?? 0]
+    // The picture the cut-out was cut from, found through the cut-out unit that made it (not by position: a
+    // cut-out that failed for good shifts the positions of the ones after it).
     const before = stepIndex >= 2 ? stepOutputs(steps[stepIndex - 2]!) : null
-    sourceId = before ? before[unit.source ?? 0] : undefined
+    const from = before ? sourceOfOutput(steps[stepIndex - 1]!, unit.source ?? 0) : null
+    sourceId = before && from !== null ? before[from] : undefined
   }
   if ((step.kind === 'upscale' || step.kind === 'cutout') && !sourceId) throw new InputMissingError('输入图片已不存在')
   const ids = [...new Set([...garmentIds, personId, sourceId, cutoutId].filter((x): x is string => !!x))]
@@ -102,6 +123,7 @@ export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIn
     // `subject` tells a scene step what it places: a garment (scene mode) or a dressed model (on_model).
     options: { ...options, garment_type: p.garment_type, mode, subject: mode === 'on_model' ? 'model' : 'garment' },
     variation: unitIndex,
+    frameResults: isFinalPhotoStep(steps, stepIndex),
     stage: async (file) => {
       // Next to the work's results, so it is the user's data and is found by whoever cleans up after the task.
       const ext = file.contentType === 'image/png' ? 'png' : 'jpg'

@@ -24,6 +24,9 @@ export interface ProviderLimits {
  * - aitryon: 10 RPS, 5 concurrent tasks — https://help.aliyun.com/document_detail/2796626.html
  * - aitryon-plus: 10 RPS, 5 concurrent — https://help.aliyun.com/zh/model-studio/developer-reference/aitryon-plus-api
  * - wanx-background-generation-v2: 2 QPS, 1 concurrent — https://help.aliyun.com/zh/model-studio/wanx-background-generation-api-reference
+ * - wanx2.1-imageedit (super-resolution, 高清放大): 2 RPS, 2 concurrent — https://help.aliyun.com/zh/model-studio/wanx-image-edit-api-reference
+ * - wanx2.1-t2i-turbo / -plus, wanx2.0-t2i-turbo: 2 QPS, 2 concurrent — https://help.aliyun.com/zh/model-studio/developer-reference/text-to-image-v2-api-reference
+ *   (wan2.2-t2i-*: no figures on the pages we read; the same lowest documented ones are assumed)
  */
 const DOCUMENTED: Record<string, ProviderLimits> = {
   aitryon: { maxConcurrent: 5, submitsPerSecond: 10 },
@@ -31,6 +34,10 @@ const DOCUMENTED: Record<string, ProviderLimits> = {
   'background-generation': { maxConcurrent: 1, submitsPerSecond: 2 },
   'wanx-background-generation-v2': { maxConcurrent: 1, submitsPerSecond: 2 },
   background: { maxConcurrent: 1, submitsPerSecond: 2 },
+  ...Object.fromEntries(['image-edit', 'imageedit', 'wanx2.1-imageedit', 'super-resolution', 'super_resolution', 'upscale'].map((api) => [api, { maxConcurrent: 2, submitsPerSecond: 2 }])),
+  ...Object.fromEntries(
+    ['text-to-image', 'text2image', 'wanx-t2i', 't2i', 'wanx2.1-t2i-turbo', 'wanx2.1-t2i-plus', 'wanx2.0-t2i-turbo', 'wan2.2-t2i-flash', 'wan2.2-t2i-plus'].map((api) => [api, { maxConcurrent: 2, submitsPerSecond: 2 }]),
+  ),
 }
 
 /** A slot is held this long without a poll; every poll renews it (the timer polls at least every minute). */

@@ -70,11 +70,21 @@ export async function providerById(rt: Runtime, id: string): Promise<ProviderHan
   return config ? buildProvider(rt, config) : null
 }
 
+/** Kinds the local compositor only stands in for (cut-outs and packshots it does for real). */
+const STAND_IN_KINDS: ReadonlySet<GenerationKind> = new Set(['photography', 'fitting', 'upscale', 'text_to_image'])
+
 /** Eligible providers for a kind in failover order (tier by priority, weighted inside, open circuits skipped). */
 export async function rankedProviders(rt: Runtime, kind: GenerationKind, now: Date): Promise<ProviderHandle[]> {
   const res = must(await rt.db.collection('api_configs').where({ is_active: true }).orderBy('priority', 'desc').limit(100).get()) as { data: ApiConfigDoc[] }
+  let configs = res.data
+  // The local compositor's scenes, try-ons, enlargements and figures are stand-ins for the real models: once an
+  // operator has configured a real provider for a kind, a paying user never gets a stand-in instead — not when
+  // that provider is busy (its slots are full: the task waits) nor when its breaker is open (the task retries).
+  if (STAND_IN_KINDS.has(kind) && configs.some((c) => c.provider !== 'local' && buildProvider(rt, c)?.provider.supports(kind))) {
+    configs = configs.filter((c) => c.provider !== 'local' || c.default_params?.['serve_with_remote'] === true)
+  }
   const ranked = rankCandidates(
-    res.data.map((c) => ({ ...c, id: c._id, open_until: c.open_until ? new Date(c.open_until) : null })),
+    configs.map((c) => ({ ...c, id: c._id, open_until: c.open_until ? new Date(c.open_until) : null })),
     now,
     Math.random,
   )

@@ -37,6 +37,8 @@ describe('providers: failover and circuit breaker', () => {
     cleanups.push(() => stability.close())
     gw = await pipelineGateway()
     await addProviderConfig(gw, { _id: 'stability', provider: 'stability', api_name: 'core', endpoint: stability.url, headers: { Authorization: 'Bearer test-stability-key' }, priority: 10 })
+    // An operator's explicit opt-in: by default the stand-in never serves a kind a real provider is configured for.
+    await gw.rt.db.collection('api_configs').doc('local-compositor').update({ default_params: { serve_with_remote: true } })
     stability.failNext('server-error', 1)
     await register(gw, 'alice')
     const res = await photo(gw, 'alice')
@@ -56,6 +58,24 @@ describe('providers: failover and circuit breaker', () => {
     await runWorker(gw)
     expect(await taskDoc(gw, res2.task_id)).toMatchObject({ status: 'completed', result: { provider_id: 'stability' } })
     expect((await gw.rt.db.collection('api_configs').doc('stability').get()).data[0].failures).toBe(0)
+  }, 60_000)
+
+  it('never hands a paying user the local stand-in once a real provider is configured: a failing Stability is retried, not replaced', async () => {
+    const stability = await startFakeStability()
+    cleanups.push(() => stability.close())
+    gw = await pipelineGateway()
+    await addProviderConfig(gw, { _id: 'stability', provider: 'stability', api_name: 'core', endpoint: stability.url, headers: { Authorization: 'Bearer test-stability-key' }, priority: 10 })
+    stability.failNext('server-error', 1)
+    await register(gw, 'alice')
+    const res = await photo(gw, 'alice')
+    await runWorker(gw)
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'pending' })
+    for (let i = 0; i < 5 && (await taskDoc(gw, res.task_id)).status !== 'completed'; i++) {
+      gw.clock.advance(60_000)
+      await runWorker(gw)
+    }
+    expect(await taskDoc(gw, res.task_id)).toMatchObject({ status: 'completed', result: { provider_id: 'stability' } })
+    expect(stability.requests.filter((r) => r.method === 'POST')).toHaveLength(2)
   }, 60_000)
 
   it('polls an asynchronous DashScope try-on across calls and copies its result URL into storage', async () => {
@@ -89,6 +109,7 @@ describe('providers: failover and circuit breaker', () => {
     cleanups.push(() => stability.close())
     gw = await pipelineGateway()
     await addProviderConfig(gw, { _id: 'stability', provider: 'stability', api_name: 'core', endpoint: stability.url, headers: { Authorization: 'Bearer test-stability-key' }, priority: 10 })
+    await gw.rt.db.collection('api_configs').doc('local-compositor').update({ default_params: { serve_with_remote: true } })
     stability.failNext('server-error', 3)
     await register(gw, 'alice')
     const posts = () => stability.requests.filter((r) => r.method === 'POST').length

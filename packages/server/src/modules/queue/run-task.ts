@@ -12,7 +12,7 @@ import { getDoc } from '../../lib/db'
 import type { TaskDoc, TaskStep } from '../../data/documents'
 import { sendTaskMessage } from '../notify/notify'
 import { updateHeld, type ClaimedTask } from './claim'
-import { buildJob, InputMissingError, stepsOf, storeResults, type StagedFiles } from './job'
+import { buildJob, InputMissingError, pollContextOf, stepsOf, storeResults, type StagedFiles } from './job'
 import { admitSubmission, release, renew, SLOT_LEASE_MS } from './provider-limits'
 import { backoffMs, POLL_RETRY_MS, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, restingProviders, type ProviderHandle } from './providers'
@@ -163,7 +163,7 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
   if (task.provider_task_id && task.provider_id) {
     handle = await providerById(rt, task.provider_id)
     outcome = handle
-      ? await safely(() => handle!.provider.poll(task.provider_task_id!))
+      ? await safely(() => handle!.provider.poll(task.provider_task_id!, pollContextOf(task, stepIndex)))
       : { state: 'failed', retryable: true, reason: 'provider no longer configured' }
   } else {
     const submitted = await submitAttempt(rt, task, stepIndex, unitIndex)
@@ -217,7 +217,7 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
       const fresh = await getDoc<TaskDoc>(rt.db, 'task_queue', task._id)
       if (!fresh || fresh.status !== 'processing' || fresh.lease_id !== task.lease_id) return { kind: 'exit', result: 'lost' }
     }
-    outcome = await safely(() => handle!.provider.poll(task.provider_task_id!))
+    outcome = await safely(() => handle!.provider.poll(task.provider_task_id!, pollContextOf(task, stepIndex)))
   }
 
   const now = rt.clock.now()

@@ -4,6 +4,7 @@
  * entry each, and the progress a user sees never goes backwards.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { ImageProvider } from '@aiphoto/runtime'
 import type { TestGateway } from '../../testing'
 import { addProviderConfig, credits, expectInvariants, garmentBytes, ledger, pipelineGateway, register, runWorker, taskDoc, upload, withProviders } from '../generation/pipeline-fixtures'
 import { createScript, gate, scriptedProvider, until, type Script } from './scripted-provider'
@@ -84,6 +85,50 @@ describe('a worker killed at every step', () => {
     for (const f of files) expect(await gw.rt.storage.stat(f)).toBeNull()
     expect((await ledger(gw, 'alice')).filter((e) => e.kind === 'refund')).toEqual([expect.objectContaining({ _id: `refund:${res.task_id}`, delta: 40 })])
     expect(await credits(gw, 'alice')).toBe(100)
+  })
+})
+
+describe('a unit that fails for good mid-task', () => {
+  it('a failed cut-out does not shift the pairing: each scene job gets the dressed model its cut-out came from; 2 of 3 delivered, 1 refunded', async () => {
+    const script = createScript(await garmentBytes())
+    let cuts = 0
+    // A cut-out provider that refuses the second dressed model for good (e.g. no subject found).
+    const cutter = (): ImageProvider => ({
+      name: 'cutter',
+      supports: (kind) => kind === 'cutout',
+      async submit(job) {
+        cuts++
+        if (cuts === 2) return { state: 'failed', retryable: false, reason: 'no subject' }
+        return { state: 'succeeded', images: [{ bytes: job.inputs.source!, contentType: 'image/jpeg' }] }
+      },
+      poll: async () => ({ state: 'failed', retryable: false, reason: 'unexpected poll' }),
+    })
+    gw = await pipelineGateway({ providers: withProviders({ scripted: () => scriptedProvider(script), cutter }) })
+    await gw.rt.db.collection('api_configs').doc('local-compositor').update({ is_active: false })
+    await addProviderConfig(gw, { _id: 'scripted-1', provider: 'scripted', priority: 5 })
+    await addProviderConfig(gw, { _id: 'cutter-1', provider: 'cutter', priority: 5 })
+    // Each try-on answers a distinct picture (a marker byte after the JPEG's end), so pairs can be told apart.
+    let tryons = 0
+    script.onSubmit = (job) => {
+      if (job.kind === 'fitting') return { state: 'succeeded', images: [{ bytes: Buffer.concat([script.image, Buffer.from([++tryons])]), contentType: 'image/jpeg' }] }
+      return { state: 'succeeded', images: [{ bytes: script.image, contentType: 'image/jpeg' }] }
+    }
+    await register(gw, 'alice')
+    const g = await upload(gw, 'alice', await garmentBytes())
+    const res = await gw.as('alice').ok('photography/generate', { mode: 'on_model', garment_images: [g], model_id: 'model-f-young-slim', scene_id: 'outdoor-garden', count: 3 })
+    for (let pass = 0; pass < 6; pass++) {
+      await runWorker(gw)
+      if ((await taskDoc(gw, res.task_id)).status !== 'processing') break
+    }
+    const t = await taskDoc(gw, res.task_id)
+    expect(t).toMatchObject({ status: 'completed' })
+    const scenes = script.submits.filter((j) => j.kind === 'photography')
+    expect(scenes).toHaveLength(2)
+    // Dressed models 1 and 3 reached the scene step, each with its own picture (marker 1, then marker 3).
+    expect(scenes.map((j) => j.inputs.source!.at(-1))).toEqual([1, 3])
+    const unit = res.cost / 3
+    expect(t.refunded).toBe(unit)
+    expect((await gw.as('alice').ok('api/getWorkDetail', { work_id: res.work_id })).images).toHaveLength(2)
   })
 })
 

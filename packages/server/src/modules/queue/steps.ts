@@ -68,3 +68,18 @@ export function planUnits(steps: TaskStep[], index: number, count: number): NonN
 export function stepOutputs(step: TaskStep): string[] {
   return (step.units ?? []).flatMap((u) => u.outputs ?? [])
 }
+
+/**
+ * The input index (`unit.source`) of the unit that delivered a step's `outputIndex`-th image: with a unit that
+ * failed for good, output indexes and unit indexes no longer line up, and a later step must still pair each image
+ * with the picture it came from.
+ */
+export function sourceOfOutput(step: TaskStep, outputIndex: number): number | null {
+  let seen = 0
+  for (const unit of step.units ?? []) {
+    const n = unit.outputs?.length ?? 0
+    if (outputIndex < seen + n) return unit.source
+    seen += n
+  }
+  return null
+}
