@@ -421,6 +421,12 @@ describe('模特图 pairs and 不换场景 in Chromium', () => {
       await visible(page, '.same-banner', '画同款').waitFor({ timeout: WAIT_MS })
       await visible(page, '.scene-pick-on', scene.name).waitFor({ timeout: WAIT_MS })
       await visible(page, '.scene-pick').scrollIntoViewIfNeeded()
+      // The preselected tile is scrolled into sight inside the horizontal picker, not left off to the right.
+      await page.waitForFunction(
+        `(() => { const el = [...document.querySelectorAll('.scene-pick-on')].find((e) => e.offsetParent !== null); if (!el) return false; const r = el.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth })()`,
+        undefined,
+        { timeout: WAIT_MS },
+      )
       await snap(page, 'no-scene-preselected')
       await tapRole(page, 'button', '不换场景')
       await visible(page, '.scene-pick-on', '不换场景').waitFor({ timeout: WAIT_MS })
