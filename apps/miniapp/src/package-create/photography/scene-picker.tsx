@@ -37,9 +37,10 @@ export function ScenePicker(props: {
     if (index < 1) return
     const x = Math.max(0, (index - 0.3) * TILE * (windowWidth() / 750))
     setLeft(x)
-    // H5 mounts a new page hidden and ignores a scroll offset set then; set it again (a changed value) once shown.
-    const again = setTimeout(() => setLeft(x + 0.5), 400)
-    return () => clearTimeout(again)
+    // H5 mounts a new page hidden and ignores a scroll offset set then; set it again (a changed value, or the
+    // scroll view ignores it) after the page has had time to show, also on a slow phone.
+    const again = [400, 1200].map((ms, i) => setTimeout(() => setLeft(x + (i + 1) / 2), ms))
+    return () => again.forEach(clearTimeout)
   }, [props.scenes, props.value])
   const choose = (id: string | null) => {
     tapped.current = true
