@@ -64,6 +64,8 @@ export const adminModelViewSchema = modelViewSchema.extend({
   licence: z.string(),
   is_active: z.boolean(),
   sort_order: z.number().int(),
+  /** The photo's image check ('seeded': the library's own drawing, not checked). Users see a model only once it passed. */
+  photo_moderation: z.enum(['seeded', 'pending', 'unchecked', 'pass', 'review', 'risky']),
   created_at: isoDate,
   updated_at: isoDate,
 })

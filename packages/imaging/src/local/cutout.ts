@@ -142,6 +142,49 @@ function dropSpecks(mask: Buffer, w: number, h: number): void {
   }
 }
 
+/**
+ * Standard deviation of the luminance in each pixel's 5×5 window (clamped at the image edge), from box sums of
+ * the luminance and its square. 5 × 5: the white between a shirt's stripes is a channel a few pixels wide, and a
+ * 3 × 3 window in the middle of it saw no stripe.
+ */
+function localRoughness(data: Buffer, w: number, h: number): Float32Array {
+  const n = w * h
+  const r = 2
+  const lum = new Float32Array(n)
+  for (let p = 0, i = 0; p < n; p++, i += 4) lum[p] = data[i]! * 0.299 + data[i + 1]! * 0.587 + data[i + 2]! * 0.114
+  // Horizontal box sums, then vertical ones.
+  const hs = new Float32Array(n)
+  const hs2 = new Float32Array(n)
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0
+      let s2 = 0
+      for (let d = -r; d <= r; d++) {
+        const v = lum[y * w + Math.max(0, Math.min(w - 1, x + d))]!
+        s += v
+        s2 += v * v
+      }
+      hs[y * w + x] = s
+      hs2[y * w + x] = s2
+    }
+  }
+  const out = new Float32Array(n)
+  const k = (2 * r + 1) ** 2
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0
+      let s2 = 0
+      for (let d = -r; d <= r; d++) {
+        const q = Math.max(0, Math.min(h - 1, y + d)) * w + x
+        s += hs[q]!
+        s2 += hs2[q]!
+      }
+      out[y * w + x] = Math.sqrt(Math.max(0, s2 / k - (s / k) ** 2))
+    }
+  }
+  return out
+}
+
 /** Extracts the subject at a working size (long side ≤ maxSide). */
 export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subject> {
   const { data, info } = await sharp(input)
@@ -194,22 +237,42 @@ export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subj
       const mb = data[i + 2]! - b0
       if (dr * dr + dg * dg + db * db <= tol2 || mr * mr + mg * mg + mb * mb <= tolMedian2) near[p] = 1
     }
+    // Texture gate: the flood also needs the pixel to be as smooth as the backdrop is. A white shirt on a white
+    // studio (on_model with a scene cuts the dressed model out of the try-on result) or a white print touching
+    // the garment's edge is background-coloured, but stripes, seams and print edges are not smooth: without the
+    // gate the flood ran in through them and left a head and legs floating in the scene.
+    const rough = localRoughness(data, w, h)
+    const roughTol = Math.max(10, p80(border.map((p) => rough[p]!)) * 1.8 + 3)
+    for (let p = 0; p < n; p++) if (near[p] && rough[p]! > roughTol) near[p] = 2
     const bg = new Uint8Array(n)
     if (tol > 0) {
       const stack = new Int32Array(n)
       let sp = 0
-      for (const p of border) if (near[p] && !bg[p]) (bg[p] = 1), (stack[sp++] = p)
+      for (const p of border) if (near[p] === 1 && !bg[p]) (bg[p] = 1), (stack[sp++] = p)
       while (sp > 0) {
         const p = stack[--sp]!
         const x = p % w
         let q = p - 1
-        if (x > 0 && near[q] && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
+        if (x > 0 && near[q] === 1 && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
         q = p + 1
-        if (x < w - 1 && near[q] && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
+        if (x < w - 1 && near[q] === 1 && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
         q = p - w
-        if (q >= 0 && near[q] && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
+        if (q >= 0 && near[q] === 1 && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
         q = p + w
-        if (q < n && near[q] && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
+        if (q < n && near[q] === 1 && !bg[q]) (bg[q] = 1), (stack[sp++] = q)
+      }
+    }
+    // The gate also stops the flood a few pixels short of every edge (a window over the edge is rough): grow
+    // the background back over background-coloured pixels next to it, three pixels at most.
+    if (tol > 0) {
+      for (let pass = 0; pass < 3; pass++) {
+        const grow: number[] = []
+        for (let p = 0; p < n; p++) {
+          if (bg[p] || near[p] !== 2) continue
+          const x = p % w
+          if ((x > 0 && bg[p - 1]) || (x < w - 1 && bg[p + 1]) || (p >= w && bg[p - w]) || (p < n - w && bg[p + w])) grow.push(p)
+        }
+        for (const p of grow) bg[p] = 1
       }
     }
     // The mask, eroded by one pixel: edge pixels blend the subject with the backdrop and would leave a
@@ -235,6 +298,11 @@ export async function extractSubject(input: Buffer, maxSide = 720): Promise<Subj
     } else backgroundFraction = 0
   }
 
+  return subjectOf(data, w, h, backgroundFraction)
+}
+
+/** A subject from RGBA pixels: its bounding box is that of the pixels with alpha > 16. */
+export function subjectOf(data: Buffer, w: number, h: number, backgroundFraction = 0): Subject {
   let left = w
   let top = h
   let right = -1

@@ -145,28 +145,6 @@ describe('local provider: try-on', () => {
     expect(meanAbsDiff(await raw(images[0]!), await raw(images[1]!))).toBeGreaterThan(3)
   })
 
-  it('a top + bottom pair dresses the legs too; a bottom alone leaves the top as it was (garments read as DashScope aitryon reads them)', async () => {
-    const [red, green] = await Promise.all([createFixtureGarment({ color: '#c0392b' }), createFixtureGarment({ color: '#27ae60' })])
-    const fit = async (garments: Buffer[], garment_type: string) =>
-      bytesOf(await createLocalProvider().submit(job({ kind: 'fitting', inputs: { garments, person }, options: { garment_type }, scene: { id: 'st', name: '影棚', category: 'studio', parameters: { backdrop: 'white' } } })))[0]!
-    const pair = await fit([red, green], 'top')
-    const torso = await regionMean(pair, 0.42, 0.4, 0.47, 0.48)
-    expect(torso[0]).toBeGreaterThan(torso[1] + 60)
-    const legs = await regionMean(pair, 0.43, 0.72, 0.49, 0.8)
-    expect(legs[1]).toBeGreaterThan(legs[0] + 30) // green trousers over the navy ones
-    expect(legs[1]).toBeGreaterThan(legs[2])
-    // A dress has no other half: the second garment is not worn.
-    const dress = await fit([red, green], 'dress')
-    const dressLegs = await regionMean(dress, 0.43, 0.72, 0.49, 0.8)
-    expect(dressLegs[2]).toBeGreaterThan(dressLegs[1])
-    // garment_type bottom: the first garment goes on the legs, the torso keeps the person's grey top.
-    const bottomOnly = await fit([green], 'bottom')
-    const bLegs = await regionMean(bottomOnly, 0.43, 0.72, 0.49, 0.8)
-    expect(bLegs[1]).toBeGreaterThan(bLegs[0] + 30)
-    const bTorso = await regionMean(bottomOnly, 0.42, 0.4, 0.47, 0.48)
-    expect(Math.abs(bTorso[0] - bTorso[1])).toBeLessThan(30)
-  })
-
   it('fails without retry when the person photo is missing', async () => {
     const outcome = await createLocalProvider().submit(job({ kind: 'fitting' }))
     expect(outcome).toMatchObject({ state: 'failed', retryable: false })

@@ -9,6 +9,7 @@ import { createSeededRandom, hashString } from '../seeded-random'
 import { composeFitting } from './compose-fitting'
 import { composePhotography } from './compose-photography'
 import { extractSubject, trimSubject } from './cutout'
+import { presentGarment } from './garment-shape'
 import { resolveSceneStyle } from './scene-style'
 import { drawModelFigure, type ModelFigureAttributes } from './model-figure'
 import { composeModelInScene, renderCutout, renderPackshot, renderUpscale } from './operations'
@@ -51,7 +52,7 @@ export async function renderLocalJob(job: GenerationJob, longSide = 1024): Promi
     case 'cutout': {
       const source = job.inputs.source ?? job.inputs.garments[0]
       if (!source) throw new LocalInputError('an image to cut out is required')
-      return [{ bytes: await renderCutout(source), contentType: 'image/png' }]
+      return [{ bytes: await renderCutout(source, undefined, job.options['subject'] !== 'model'), contentType: 'image/png' }]
     }
     case 'packshot': {
       const source = job.inputs.cutouts?.[0] ?? job.inputs.source ?? job.inputs.garments[0]
@@ -86,23 +87,17 @@ export async function renderLocalJob(job: GenerationJob, longSide = 1024): Promi
     for (let i = 0; i < count; i++) images.push({ bytes: await composeModelInScene(dressed, { style, width, height, variation: offset + i, seed }), contentType: 'image/jpeg' })
     return images
   }
-  // Try-on reads the garments as DashScope aitryon does (http/dashscope-tryon.ts): garment_type bottom makes the
-  // first one the bottom and a second one the top; otherwise the first is the top and a second the bottom (a
-  // dress has none).
-  const fitting = job.kind === 'fitting' && !!job.inputs.person
-  const type = job.options['garment_type']
-  const second = fitting && type !== 'dress' ? job.inputs.garments[1] : undefined
-  const [garment, person, other] = await Promise.all([
-    extractSubject(garmentBytes, 640).then(trimSubject),
-    fitting ? extractSubject(job.inputs.person!, 768) : Promise.resolve(null),
-    second ? extractSubject(second, 640).then(trimSubject) : Promise.resolve(null),
+  // A try-on's second garment is the bottom of a top + bottom pair.
+  const bottomBytes = job.kind === 'fitting' ? job.inputs.garments[1] : undefined
+  const [garment, person, bottom] = await Promise.all([
+    extractSubject(garmentBytes, 640).then(trimSubject).then(presentGarment),
+    job.kind === 'fitting' && job.inputs.person ? extractSubject(job.inputs.person, 768) : Promise.resolve(null),
+    bottomBytes ? extractSubject(bottomBytes, 640).then(trimSubject).then(presentGarment) : Promise.resolve(null),
   ])
-  const top = fitting && type === 'bottom' ? other : garment
-  const bottom = fitting && type === 'bottom' ? garment : other
   const images: ProviderImage[] = []
   for (let i = 0; i < count; i++) {
     const req = { style, width, height, variation: offset + i, seed }
-    const bytes = person ? await composeFitting(person, top, req, bottom) : await composePhotography(garment, req)
+    const bytes = person ? await composeFitting(person, garment, req, { garmentType: String(job.options['garment_type'] ?? ''), bottom }) : await composePhotography(garment, req)
     images.push({ bytes, contentType: 'image/jpeg' })
   }
   return images

@@ -82,8 +82,9 @@ export function modelFigureSvg(a: ModelFigureAttributes, W = 768, H = 1024): str
   const feet = sitting
     ? `<ellipse cx="${f(cx - hw * 0.86 + leg * 0.8)}" cy="${f(footY - 4 * unit)}" rx="${f(leg * 1.15)}" ry="${f(11 * unit)}" fill="${shoe}"/>
        <ellipse cx="${f(cx + hw * 0.86 - leg * 0.8)}" cy="${f(footY - 4 * unit)}" rx="${f(leg * 1.15)}" ry="${f(11 * unit)}" fill="${shoe}"/>`
-    : `<ellipse cx="${f(lFootX)}" cy="${f(footY - 4 * unit)}" rx="${f(leg * 1.15)}" ry="${f(11 * unit)}" fill="${shoe}"/>
-       <ellipse cx="${f(rFootX)}" cy="${f(footY - 4 * unit)}" rx="${f(leg * 1.15)}" ry="${f(11 * unit)}" fill="${shoe}"/>`
+    : // Shoes a little narrower than the stance, so the gap between the legs stays open to the backdrop below.
+      `<ellipse cx="${f(lFootX - 3 * unit)}" cy="${f(footY - 4 * unit)}" rx="${f(Math.min(leg * 1.15, hw * 0.5 - 6 * unit))}" ry="${f(11 * unit)}" fill="${shoe}"/>
+       <ellipse cx="${f(rFootX + 3 * unit)}" cy="${f(footY - 4 * unit)}" rx="${f(Math.min(leg * 1.15, hw * 0.5 - 6 * unit))}" ry="${f(11 * unit)}" fill="${shoe}"/>`
   const stool = sitting
     ? `<rect x="${f(cx - hw * 1.25)}" y="${f(seatY + 30 * unit)}" width="${f(hw * 2.5)}" height="${f(16 * unit)}" rx="${f(6 * unit)}" fill="#8c6f55"/>
        <path d="M${f(cx - hw * 1.1)} ${f(seatY + 46 * unit)} L${f(cx - hw * 1.25)} ${f(footY)} M${f(cx + hw * 1.1)} ${f(seatY + 46 * unit)} L${f(cx + hw * 1.25)} ${f(footY)}" stroke="#6e5641" stroke-width="${f(9 * unit)}" stroke-linecap="round"/>`
@@ -118,7 +119,9 @@ export function modelFigureSvg(a: ModelFigureAttributes, W = 768, H = 1024): str
     <linearGradient id="legs" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${mix(legsColor, '#000000', 0.22)}"/><stop offset="0.5" stop-color="${mix(legsColor, '#ffffff', 0.1)}"/><stop offset="1" stop-color="${mix(legsColor, '#000000', 0.28)}"/></linearGradient>
   </defs>
   <rect width="${W}" height="${H}" fill="url(#bg)"/>
-  <ellipse cx="${f(cx)}" cy="${f(footY + 4 * unit)}" rx="${f(hw * 2.2)}" ry="${f(14 * unit)}" fill="#000" opacity="0.08"/>
+  <!-- No floor shadow: a shadow joining the feet closed the gap between the legs, so the cut-out kept that patch of
+       backdrop as part of the person and the try-on carried it into every scene; the compositor draws the scene's
+       own contact shadow. -->
   ${stool}
   ${hairBack}
   <path d="${lArm}" fill="url(#skin)"/>
@@ -128,7 +131,7 @@ export function modelFigureSvg(a: ModelFigureAttributes, W = 768, H = 1024): str
   ${feet}
   <rect x="${f(cx - neckW)}" y="${f(neckTop - 12 * unit)}" width="${f(neckW * 2)}" height="${f(shoulderY - neckTop + 24 * unit)}" rx="${f(neckW * 0.5)}" fill="url(#skin)"/>
   <path d="${torso}" fill="url(#base)"/>
-  <path d="M${f(cx - neckW * 1.5)} ${f(shoulderY - 4 * unit)} Q${f(cx)} ${f(shoulderY + 26 * unit)} ${f(cx + neckW * 1.5)} ${f(shoulderY - 4 * unit)}" fill="url(#skin)" stroke="${baseDark}" stroke-width="${f(3 * unit)}"/>
+  <path d="M${f(cx - sw * 0.78)} ${f(shoulderY - 6 * unit)} Q${f(cx)} ${f(shoulderY + 52 * unit)} ${f(cx + sw * 0.78)} ${f(shoulderY - 6 * unit)}" fill="url(#skin)" stroke="${baseDark}" stroke-width="${f(3 * unit)}"/>
   <path d="M${f(cx - ww * 0.95)} ${f(waistY + 8 * unit)} Q${f(cx)} ${f(waistY + 18 * unit)} ${f(cx + ww * 0.95)} ${f(waistY + 8 * unit)}" stroke="${baseDark}" stroke-width="${f(2 * unit)}" fill="none" opacity="0.5"/>
   <ellipse cx="${f(cx)}" cy="${f(headCy)}" rx="${f(headR * 0.84)}" ry="${f(headR * 1.08)}" fill="url(#skin)"/>
   <ellipse cx="${f(cx - headR * 0.84)}" cy="${f(eyeY + headR * 0.15)}" rx="${f(headR * 0.12)}" ry="${f(headR * 0.2)}" fill="${skinShade}"/>

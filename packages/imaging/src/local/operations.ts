@@ -11,6 +11,7 @@ import { AIGC_EXIF, aiMarkOverlay } from './ai-mark'
 import { renderBackdrop, type BackdropLayout } from './backdrop'
 import type { CompositionRequest } from './compose-photography'
 import { extractSubject, trimSubject } from './cutout'
+import { presentGarment } from './garment-shape'
 import { gradeLayer, placeLayer, shadowOf, transformLayer } from './layers'
 import { LIGHT_PRESETS } from './light'
 import { createSeededRandom } from '../seeded-random'
@@ -22,18 +23,20 @@ export const CUTOUT_MAX_SIDE = 2048
  */
 export const UPSCALE_MAX_SIDE = 4096
 
-export async function renderCutout(source: Buffer, maxSide = 1536): Promise<Buffer> {
-  const s = trimSubject(await extractSubject(source, Math.min(CUTOUT_MAX_SIDE, maxSide)))
+/** `garment`: the subject is a garment (hanger off, stood upright), not a dressed model. */
+export async function renderCutout(source: Buffer, maxSide = 1536, garment = true): Promise<Buffer> {
+  const cut = trimSubject(await extractSubject(source, Math.min(CUTOUT_MAX_SIDE, maxSide)))
+  const s = garment ? await presentGarment(cut) : cut
   return sharp(s.data, { raw: { width: s.width, height: s.height, channels: 4 } }).png().toBuffer()
 }
 
 /**
  * 白底图: the product fills at most 84 % × 80 % of the frame (listing guidelines ask for a margin), centred
  * horizontally and standing on an implied floor; the background is pure #ffffff (a soft ellipse shadow under
- * the product when `shadow`).
+ * the product when `shadow`). The product stands upright, without the hanger it was photographed on.
  */
 export async function renderPackshot(cutoutOrPhoto: Buffer, target: { width: number; height: number }, shadow = true): Promise<Buffer> {
-  const subject = trimSubject(await extractSubject(cutoutOrPhoto, 1400))
+  const subject = await presentGarment(trimSubject(await extractSubject(cutoutOrPhoto, 1400)))
   const { width: W, height: H } = target
   const k = Math.min((W * 0.84) / subject.width, (H * 0.8) / subject.height)
   const gw = Math.max(1, Math.round(subject.width * k))

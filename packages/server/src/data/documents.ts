@@ -194,6 +194,8 @@ export interface ModelDoc {
   licence: string
   is_active: boolean
   sort_order: number
+  /** The photo's image check (absent: a seeded drawing). Users see the model only once it passed. */
+  photo_moderation?: { trace_id: string | null; status: ModerationStatus }
   created_at: Date
   updated_at: Date
 }

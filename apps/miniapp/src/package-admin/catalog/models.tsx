@@ -15,7 +15,7 @@ import { pressState } from '../../components/press-state'
 import { ErrorView } from '../../components/state-view'
 import { Field, FilterChips, Tag } from '../shared/ui'
 import { useLoad } from '../shared/use-load'
-import { AGES, BODIES, GENDERS, POSES, SKIN_TONES, SOURCE_LABEL, labelOf } from '../shared/model-labels'
+import { AGES, BODIES, COVER_CHECK, GENDERS, POSES, SKIN_TONES, SOURCE_LABEL, labelOf } from '../shared/model-labels'
 
 type Model = ActionOutput<'admin/listModels'>['items'][number]
 type Attrs = Pick<ActionInput<'admin/upsertModel'>, 'gender' | 'age' | 'body' | 'pose' | 'skin_tone'>
@@ -269,6 +269,8 @@ export function Models() {
                 <Tag>{labelOf(SKIN_TONES, m.skin_tone)}</Tag>
                 <Tag>{m.scene_id ? (sceneName.get(m.scene_id) ?? m.scene_id) : '影棚/不限'}</Tag>
                 <Tag tone={m.source === 'licensed' ? 'info' : 'warn'}>{SOURCE_LABEL[m.source] ?? m.source}</Tag>
+                {/* Users see a model only once its photo passed the image check. */}
+                {m.photo_moderation !== 'seeded' ? <Tag tone={COVER_CHECK[m.photo_moderation]?.tone}>{`照片${COVER_CHECK[m.photo_moderation]?.label ?? m.photo_moderation}`}</Tag> : null}
               </View>
               <View className='faint ellipsis model-licence'>{`授权/来源：${m.licence}`}</View>
               <View className='adm-actions'>

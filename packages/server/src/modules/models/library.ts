@@ -6,10 +6,11 @@
 import type { Runtime } from '@aiphoto/runtime'
 import { AppError } from '../../errors'
 import { getDoc, must, toIso } from '../../lib/db'
-import type { ModelDoc } from '../../data/documents'
+import type { ModelDoc, ModerationStatus } from '../../data/documents'
 import { hashPick } from '../../lib/hash-pick'
 import { writeAudit } from '../catalog/audit'
 import { reorderBySortOrder } from './sort-order'
+import { checkStatus, submitCheck } from '../moderation/media-checks'
 
 const THUMB_TTL_SECONDS = 2 * 3600
 
@@ -26,7 +27,23 @@ async function queryModels(rt: Runtime, where: object): Promise<ModelDoc[]> {
  * library is a few hundred models at most, read whole either way).
  */
 async function activeModels(rt: Runtime): Promise<ModelDoc[]> {
-  return queryModels(rt, { is_active: true })
+  const out: ModelDoc[] = []
+  for (const d of await queryModels(rt, { is_active: true })) if ((await photoStatus(rt, d)) === 'pass' || !d.photo_moderation) out.push(d)
+  return out
+}
+
+/**
+ * A model photo's image check: 'seeded' for the library's own drawings; a pending one is asked of the check itself
+ * (its verdict arrives as a push on the check) and, once decided, written back so later reads are free.
+ */
+export async function photoStatus(rt: Runtime, d: ModelDoc): Promise<'seeded' | ModerationStatus> {
+  const m = d.photo_moderation
+  if (!m) return 'seeded'
+  if (m.status !== 'pending') return m.status
+  const live = await checkStatus(rt, m.trace_id)
+  if (live === 'unchecked' || live === 'pending') return 'pending'
+  await rt.db.collection('models').where({ _id: d._id, 'photo_moderation.trace_id': m.trace_id }).update({ photo_moderation: rt.db.command.set({ trace_id: m.trace_id, status: live }) })
+  return live
 }
 
 function matches(d: ModelDoc, filter: ModelFilter): boolean {
@@ -66,22 +83,25 @@ export async function listAllModels(rt: Runtime) {
   const _ = rt.db.command
   const docs = await queryModels(rt, { sort_order: _.exists(true) })
   const urls = await thumbUrls(rt, docs)
-  return docs.map((d) => ({
+  const items = []
+  for (const d of docs) items.push({
     ...userView(d, urls),
     file_id: d.file_id,
     thumbnail_file_id: d.thumbnail_file_id ?? null,
     licence: d.licence,
     is_active: d.is_active,
     sort_order: d.sort_order,
+    photo_moderation: await photoStatus(rt, d),
     created_at: toIso(d.created_at),
     updated_at: toIso(d.updated_at),
-  }))
+  })
+  return items
 }
 
 /** An active model by id, or NOT_FOUND (a hidden model can't be chosen for a new task). */
 export async function requireActiveModel(rt: Runtime, id: string): Promise<ModelDoc> {
   const doc = await getDoc<ModelDoc>(rt.db, 'models', id)
-  if (!doc || !doc.is_active) throw new AppError('NOT_FOUND', '模特不存在或已下线')
+  if (!doc || !doc.is_active || !['seeded', 'pass'].includes(await photoStatus(rt, doc))) throw new AppError('NOT_FOUND', '模特不存在或已下线')
   return doc
 }
 
@@ -128,6 +148,13 @@ export async function upsertModel(rt: Runtime, actor: string, input: UpsertModel
   if (input.scene_id && !(await getDoc(rt.db, 'scenes', input.scene_id))) throw new AppError('NOT_FOUND', '场景不存在', { field: 'scene_id' })
   const id = input._id ?? `model-${rt.ids.id().slice(0, 16)}`
   const before = input._id ? await getDoc<ModelDoc>(rt.db, 'models', id) : null
+  // A photo users will see passes the image check like every image (an operator's licensed upload, a generated
+  // one); the same photo keeps its check. The library's own drawings are not checked.
+  let photoModeration = before && before.file_id === input.file_id ? before.photo_moderation : undefined
+  if (input.source !== 'drawn' && (!photoModeration || photoModeration.status === 'unchecked')) {
+    const trace = await submitCheck(rt, { fileId: input.file_id, openid: actor, kind: 'input' }, now)
+    photoModeration = { trace_id: trace, status: trace ? 'pending' : 'unchecked' }
+  }
   const doc: ModelDoc = {
     _id: id,
     name: input.name,
@@ -143,6 +170,7 @@ export async function upsertModel(rt: Runtime, actor: string, input: UpsertModel
     licence: input.licence,
     is_active: input.is_active,
     sort_order: input.sort_order,
+    ...(photoModeration ? { photo_moderation: photoModeration } : {}),
     created_at: before?.created_at ?? now,
     updated_at: now,
   }
