@@ -2,6 +2,8 @@
  * The end-state audit after recovery: the product's own ledger audit (`admin/auditCredits` through the gateway)
  * plus a full independent scan of users, ledger, orders and tasks. Every broken invariant is a violation.
  */
+import { existsSync, readdirSync } from 'node:fs'
+import path from 'node:path'
 import type { Database } from '@aiphoto/runtime'
 import { ADMIN, type World } from './world'
 
@@ -19,6 +21,13 @@ export interface AuditResult {
   /** Why tasks failed (the stored reason, first 60 characters). */
   failedBy: Record<string, number>
   ledgerByKind: Record<string, number>
+  /**
+   * Files under works' folders after recovery and a final retention sweep that the work does not show (a deleted
+   * work shows none), by kind: `listed` are still in `files_to_remove` (a violation: faults are off by then);
+   * the others were never recorded — a kill between an upload and the write that lists it (docs/decisions.md
+   * "Storage lifecycle"). Figures, not violations.
+   */
+  strayFiles: Record<string, number>
 }
 
 type Doc = Record<string, unknown> & { _id: string }
@@ -130,6 +139,21 @@ export async function audit(world: World, ctx: { paidAtProvider: Set<string>; vi
     if (!work || work.user_openid !== t.user_openid) violate(`task ${t._id} has no work of its owner`)
     else if (work.status !== status) violate(`task ${t._id} is ${status} but its work is ${String(work.status)}`)
   }
+  const strayFiles: Record<string, number> = {}
+  const root = path.join(world.rt.dataDir, 'files', 'users')
+  const walk = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])) : [])
+  for (const w of works) {
+    const dir = path.join(root, String(w.user_openid), 'works', w._id)
+    const shown = new Set(w.deleted ? [] : ((w.images as string[] | undefined) ?? []).map((id) => path.basename(id)))
+    const listed = new Set(((w.files_to_remove as string[] | undefined) ?? []).map((id) => path.basename(id)))
+    for (const f of walk(dir)) {
+      const name = path.basename(f)
+      if (shown.has(name)) continue
+      const kind = listed.has(name) ? 'listed' : path.basename(path.dirname(f)) === 'inputs' ? 'staged' : /^s\d+u\d+-/.test(name) ? 'step_output' : 'output'
+      strayFiles[kind] = (strayFiles[kind] ?? 0) + 1
+      if (kind === 'listed') violate(`work ${w._id}: ${name} is listed for removal but still stored after the sweep`)
+    }
+  }
   for (const e of ledger) {
     const key = e._id
     const [kind, ref] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)]
@@ -150,5 +174,6 @@ export async function audit(world: World, ctx: { paidAtProvider: Set<string>; vi
     refundedTasks,
     failedBy,
     ledgerByKind,
+    strayFiles,
   }
 }

@@ -31,6 +31,7 @@ export function renderReport(r: ChaosReport): string {
       ['tasks with their one refund entry', a.refundedTasks],
       ['failed tasks by reason', kv(a.failedBy)],
       ['ledger entries by kind', kv(a.ledgerByKind)],
+      ['files in works\' folders not shown after the retention sweep (listed = not removed, a violation; others: killed between upload and record)', kv(a.strayFiles) || 'none'],
       ['isolation probes (another user\'s work/task: detail, progress, cancel, favorite)', r.user.peeks],
     ]),
     '',

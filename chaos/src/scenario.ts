@@ -399,6 +399,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       world.clock.advance(active === 0 && Number.isFinite(next) ? Math.max(60_000, next - world.clock.now().getTime()) : 5 * 60_000)
     }
     log(`[chaos] recovered after ${rounds} rounds`)
+    // The retention sweep (a timer on CloudBase) removes what the recovered tasks and deleted works listed.
+    for (let i = 0; i < 50; i++) {
+      const res = await world.call(`retention:${i}`, { kind: 'user', openid: ADMIN, source: 'test' }, { $url: 'admin/runCleanup' })
+      if ('killed' in res || !res.success || (res.data as { files_removed: number }).files_removed === 0) break
+    }
 
     const result = await audit(world, { paidAtProvider, violate, log })
     await (opts as { debug?: (w: World) => Promise<void> }).debug?.(world)

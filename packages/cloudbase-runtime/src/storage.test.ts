@@ -123,9 +123,12 @@ describe('delete', () => {
     expect(logger.lines).toEqual([])
   })
 
-  it('logs per-file failures other than "missing" and throws when the call itself fails', async () => {
-    cloud.handlers.deleteFile = async ({ fileList }) => ({ fileList: fileList.map((fileID: string) => ({ fileID, status: -503002, errMsg: 'no auth' })) })
-    await storage.delete([idOf('users/o1/a.jpg')])
+  it('rejects on per-file failures other than "missing" (after trying every batch) and when the call itself fails', async () => {
+    cloud.handlers.deleteFile = async ({ fileList }) => ({ fileList: fileList.map((fileID: string, i: number) => ({ fileID, status: i === 0 ? -503002 : 0, errMsg: i === 0 ? 'no auth' : 'ok' })) })
+    const ids = Array.from({ length: 60 }, (_, i) => idOf(`users/o1/f-${i}.jpg`))
+    // A caller that sees this keeps the files listed for a later sweep (works.files_to_remove).
+    await expect(storage.delete(ids)).rejects.toMatchObject({ code: 'UNAVAILABLE' })
+    expect(cloud.callsOf('deleteFile').map((c) => c.params.fileList.length)).toEqual([50, 10])
     expect(logger.lines.join('\n')).toContain('storage_delete_partial')
     cloud.handlers.deleteFile = async () => {
       throw new FakeCloudSDKError(-501001, 'deleteFile:fail')

@@ -125,6 +125,8 @@ export function createCloudStorage(opts: CloudStorageOptions): StoragePort {
 
     async delete(fileIds) {
       const valid = [...new Set(fileIds.filter((id) => cloudPathOfFileId(id) !== null))]
+      let failedCount = 0
+      let firstStatus: number | null = null
       for (const batch of chunks(valid, BATCH)) {
         let res: Awaited<ReturnType<WxCloud['deleteFile']>>
         try {
@@ -132,9 +134,16 @@ export function createCloudStorage(opts: CloudStorageOptions): StoragePort {
         } catch (err) {
           throw wrap(err, 'deleteFile')
         }
-        // Missing files are not an error; other per-file failures are reported but do not abort the batch.
+        // Per-file results: "status 状态码，0 为成功" (https://developers.weixin.qq.com/minigame/dev/wxcloud/reference-server-api/storage/deleteFile.html).
+        // Missing files are not an error; other per-file failures do not abort the other batches, but the call
+        // rejects at the end: callers keep the files listed (works.files_to_remove) and a later sweep retries.
         const failed = (res?.fileList ?? []).filter((f) => f && f.status !== 0 && f.status !== TCB_FILE_NOT_EXIST)
-        if (failed.length) logger.warn('storage_delete_partial', { failed: failed.length, status: failed[0]!.status })
+        failedCount += failed.length
+        firstStatus ??= failed[0]?.status ?? null
+      }
+      if (failedCount) {
+        logger.warn('storage_delete_partial', { failed: failedCount, status: firstStatus })
+        throw new StorageError('UNAVAILABLE', `deleteFile: ${failedCount} file(s) not deleted (status ${firstStatus})`)
       }
     },
 

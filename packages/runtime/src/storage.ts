@@ -12,7 +12,10 @@ export interface StoragePort {
   download(fileId: string): Promise<Buffer>
   /** Signed, expiring URLs; `url` is null for a missing file. */
   getTempUrls(fileIds: string[], ttlSeconds?: number): Promise<Array<{ fileId: string; url: string | null }>>
-  /** Missing files are not an error. */
+  /**
+   * Missing files are not an error; any other file that could not be deleted rejects the call (after the others
+   * were tried), so the caller keeps it listed for a retry.
+   */
   delete(fileIds: string[]): Promise<void>
   /** Metadata without reading the content, or null when the file does not exist. */
   stat(fileId: string): Promise<StoredFileInfo | null>

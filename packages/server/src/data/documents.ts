@@ -125,7 +125,11 @@ export interface WorkDoc {
   completed_at: Date | null
   deleted: boolean
   deleted_at?: Date | null
-  /** Files of a deleted work still to remove (retention sweep) — empty once removed. */
+  /**
+   * Files still to remove: a deleted work's images, what its settled task stored but the work does not show (step
+   * outputs, staged inputs, unshown held outputs). Listed in the settling transaction, emptied as they are deleted
+   * (works/work-files.ts; the retention sweep retries failures).
+   */
   files_to_remove?: string[]
   /**
    * True while `files_to_remove` is non-empty: the retention sweep (every minute) finds these works through the
@@ -248,7 +252,10 @@ export interface TaskDoc {
   submitted_at: Date | null
   /** The provider concurrency slot (`provider_slots`) the running provider job holds. */
   provider_slot?: string | null
-  /** Inputs staged for the running provider job (normalised copies, cut-outs), deleted when it ends. */
+  /**
+   * Inputs staged for provider jobs (normalised copies, cut-outs), listed before the provider gets their URL and
+   * deleted when the job ends; a settle moves what is left to the work's `files_to_remove`.
+   */
   staged_files?: string[]
   progress: number
   request_id: string | null

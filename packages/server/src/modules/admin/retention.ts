@@ -1,6 +1,7 @@
 /**
  * Retention, run by the timer trigger and `admin/runCleanup`: closes unpaid orders past their expiry, removes the
- * files of deleted works that an earlier delete could not remove, and releases expired task leases. Every step is
+ * files recorded on works that an earlier delete could not remove (a deleted work's images, a settled task's step
+ * outputs, staged inputs and unshown held outputs), and releases expired task leases. Every step is
  * a conditional transition or a delete of what is still listed, so running it twice (or concurrently) is harmless.
  */
 import type { Runtime } from '@aiphoto/runtime'
@@ -10,6 +11,7 @@ import type { TaskDoc, WorkDoc } from '../../data/documents'
 import { closeStaleOrders } from '../payment'
 import { requeueTask } from '../queue/requeue'
 import { writeAudit } from '../catalog/audit'
+import { removeWorkFiles } from '../works/work-files'
 
 export interface RetentionResult {
   files_removed: number
@@ -27,16 +29,8 @@ export async function runRetention(rt: Runtime, now: Date, opts: { limit?: numbe
     // Served by the works.files_pending index (database/indexes.json): this runs every minute.
     await rt.db.collection('works').where({ files_pending: true }).limit(limit).get(),
   ) as { data: WorkDoc[] }
-  for (const w of works.data) {
-    const files = w.files_to_remove ?? []
-    try {
-      await rt.storage.delete(files)
-      must(await rt.db.collection('works').where({ _id: w._id, files_pending: true }).update({ files_to_remove: [], files_pending: false }))
-      filesRemoved += files.length
-    } catch (err) {
-      rt.logger.warn('retention_delete_failed', { work_id: w._id, error: String((err as Error)?.message ?? err).slice(0, 200) })
-    }
-  }
+  // Deleted works' files and the leftovers of settled tasks (works/work-files.ts); a failure stays listed.
+  for (const w of works.data) filesRemoved += await removeWorkFiles(rt, w._id, w.files_to_remove ?? [])
 
   const stale = must(
     await rt.db.collection('task_queue').where({ status: 'processing', lease_until: _.lt(now) }).limit(limit).get(),

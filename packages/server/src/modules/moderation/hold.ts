@@ -5,7 +5,7 @@
  * (`resolveHold`) when an output's verdict arrives, when the owner polls its progress, and after the deadline by
  * the next worker that claims it:
  * - every input and output passed → completed (and the "done" message);
- * - any of them risky or review → the outputs are deleted and the task fails with a full refund (the refund key
+ * - any of them risky or review → the task fails with a full refund and its outputs are deleted (the refund key
  *   `refund:<task_id>` makes that exactly once);
  * - still waiting at the deadline → the same as risky: an image nobody checked is never shown (docs/decisions.md).
  */
@@ -34,11 +34,8 @@ function inputsOf(task: TaskDoc): string[] {
   return [...new Set(own)]
 }
 
-/**
- * Submits the outputs, records the hold and resolves it at once (verdicts may already be in). `discard`: files no
- * longer needed once the hold is ours (a multi-step task's intermediate images).
- */
-export async function holdForModeration(rt: Runtime, task: ClaimedTask, outputs: string[], providerId: string | null, now: Date, discard: string[] = []): Promise<HoldResult> {
+/** Submits the outputs, records the hold and resolves it at once (verdicts may already be in). */
+export async function holdForModeration(rt: Runtime, task: ClaimedTask, outputs: string[], providerId: string | null, now: Date): Promise<HoldResult> {
   const checks: ModerationHold['checks'] = []
   for (const fileId of inputsOf(task)) {
     const trace = await inputTrace(rt, task.user_openid, fileId, now)
@@ -51,12 +48,9 @@ export async function holdForModeration(rt: Runtime, task: ClaimedTask, outputs:
   const deadline = new Date(now.getTime() + MODERATION_TIMEOUT_MS)
   const hold: ModerationHold = { outputs, provider_id: providerId, checks, deadline }
   const held = await updateHeld(rt, task, { moderation: hold, progress: 95, lease_until: deadline, updated_at: now })
-  if (!held) {
-    // Cancelled or reclaimed meanwhile: the images belong to nobody.
-    await rt.storage.delete(outputs)
-    return 'lost'
-  }
-  if (discard.length) await rt.storage.delete(discard).catch((err: unknown) => rt.logger.warn('storage_delete_failed', { error: String((err as Error)?.message ?? err).slice(0, 200) }))
+  // Lost: the outputs are on the task's steps either way — a cancel removed them with the task's other files, and a
+  // worker that reclaimed the task holds these very files for its own check, so they are not deleted here.
+  if (!held) return 'lost'
   return resolveHold(rt, task._id, now)
 }
 
@@ -80,10 +74,9 @@ export async function resolveHold(rt: Runtime, taskId: string, now: Date): Promi
 
   if (!rejected && !waiting) {
     const settled = await completeTask(rt, task._id, task.lease_id, hold.outputs, hold.provider_id, now)
-    if (!settled.settled) {
-      await rt.storage.delete(hold.outputs)
-      return 'lost'
-    }
+    // Not settled here: a concurrent resolution completed it (the outputs are the work's images now) or a cancel
+    // removed them; nothing to delete either way.
+    if (!settled.settled) return 'lost'
     await sendTaskMessage(rt, task._id, 'task_done', now)
     return 'completed'
   }
@@ -91,7 +84,7 @@ export async function resolveHold(rt: Runtime, taskId: string, now: Date): Promi
 
   const reason = rejected ? (rejected.kind === 'input' ? RISKY_INPUT_REASON : RISKY_OUTPUT_REASON) : MODERATION_TIMEOUT_REASON
   rt.logger.warn('moderation_rejected', { task_id: task._id, reason: rejected ? rejected.status : 'timeout', kind: rejected?.kind ?? null })
-  await rt.storage.delete(hold.outputs)
+  // failTask records the held outputs with the task's other files and deletes them once it committed.
   const settled = await failTask(rt, task._id, task.lease_id, reason, now)
   if (!settled.settled) return 'lost'
   await sendTaskMessage(rt, task._id, 'task_failed', now)

@@ -8,6 +8,7 @@ import type { SceneDoc, TaskDoc, TaskStep } from '../../data/documents'
 import { renderPrompt } from '../catalog/prompts'
 import { INPUT_URL_TTL_SECONDS } from './policy'
 import { sourceOfOutput, STEP_JOB_KIND, stepOutputs } from './steps'
+import { discardUnrecorded } from '../works/work-files'
 
 /** The neutral studio a try-on is shown in (try-on has no scene of its own). */
 const FITTING_SCENE = { id: 'fitting-studio', name: '试衣影棚', category: 'studio', parameters: { backdrop: 'white', light: 'studio' } }
@@ -23,7 +24,13 @@ export class InputMissingError extends Error {}
 /** Files a job staged for its provider (see `GenerationJob.stage`): recorded on the task, deleted when the job ends. */
 export interface StagedFiles {
   fileIds: string[]
+  /**
+   * Records a staged file on the task before the provider is handed its URL, so a worker that dies from here on
+   * leaves a record for whoever settles or resumes the task; false = the task is no longer this worker's.
+   */
+  record?: (fileId: string) => Promise<boolean>
 }
+
 
 async function download(rt: Runtime, ids: string[]): Promise<Buffer[]> {
   try {
@@ -130,6 +137,11 @@ export async function buildJob(rt: Runtime, task: TaskDoc, stepIndex = 0, unitIn
       const safe = file.name.replace(/[^a-z0-9-]/gi, '').slice(0, 40) || 'input'
       const cloudPath = `users/${task.user_openid}/works/${task.work_id}/inputs/${safe}-${rt.ids.token(6)}.${ext}`
       const { fileId } = await rt.storage.upload({ cloudPath, content: file.bytes, contentType: file.contentType })
+      if (staged.record && !(await staged.record(fileId))) {
+        // Cancelled or reclaimed meanwhile: no task lists this file, so it goes now (or onto the work's list).
+        await discardUnrecorded(rt, task.work_id, [fileId])
+        throw new Error('task no longer held')
+      }
       staged.fileIds.push(fileId)
       const [signed] = await rt.storage.getTempUrls([fileId], INPUT_URL_TTL_SECONDS)
       if (!signed?.url) throw new Error('staged input has no URL')

@@ -17,6 +17,7 @@ import { admitSubmission, release, renew, SLOT_LEASE_MS } from './provider-limit
 import { backoffMs, POLL_RETRY_MS, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
 import { providerById, rankedProviders, recordProviderOutcome, restingProviders, type ProviderHandle } from './providers'
 import { failTask } from './settle'
+import { discardUnrecorded } from '../works/work-files'
 import { holdForModeration, resolveHold } from '../moderation/hold'
 import { planUnits, stepOutputs } from './steps'
 
@@ -63,8 +64,6 @@ interface Submitted {
   handle: ProviderHandle | null
   /** The concurrency slot the accepted (running) provider job holds. */
   slot: string | null
-  /** Inputs staged for the accepted job (kept until it ends; deleted at once otherwise). */
-  staged: string[]
 }
 
 /**
@@ -74,7 +73,7 @@ interface Submitted {
  */
 async function submitAttempt(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIndex: number): Promise<Submitted | 'lost'> {
   const now = rt.clock.now()
-  const none = (outcome: ProviderOutcome, handle: ProviderHandle | null = null): Submitted => ({ outcome, handle, slot: null, staged: [] })
+  const none = (outcome: ProviderOutcome, handle: ProviderHandle | null = null): Submitted => ({ outcome, handle, slot: null })
   // Attempts are counted before submitting, so a worker that keeps dying mid-attempt (a poison input, a crash loop)
   // still runs out of them: the unit fails (and the images it cannot deliver are refunded) instead of being
   // reclaimed forever. `attempts` counts every attempt of the task (what operators see); `unit_attempts` those of
@@ -86,7 +85,16 @@ async function submitAttempt(rt: Runtime, task: ClaimedTask, stepIndex: number, 
   const progress = Math.max(task.progress ?? 0, overallProgress(steps, stepIndex, unitIndex, 0))
   if (!(await updateHeld(rt, task, { attempts, unit_attempts: unitAttempts, provider_task_id: null, submitted_at: now, progress, updated_at: now }))) return 'lost'
   Object.assign(task, { attempts, unit_attempts: unitAttempts, submitted_at: now, provider_task_id: null, progress })
-  const staged: StagedFiles = { fileIds: [] }
+  // Each staged input is on the task (`staged_files`) before its URL reaches a provider: a worker that dies after
+  // staging leaves it listed for the next worker (endProviderJob) or whoever settles the task (settle.ts).
+  const staged: StagedFiles = {
+    fileIds: [],
+    record: async (fileId) => {
+      if (!(await updateHeld(rt, task, { staged_files: rt.db.command.push(fileId), updated_at: rt.clock.now() } as unknown as Partial<TaskDoc>))) return false
+      task.staged_files = [...(task.staged_files ?? []), fileId]
+      return true
+    },
+  }
   let job
   try {
     job = await buildJob(rt, task, stepIndex, unitIndex, staged)
@@ -110,8 +118,8 @@ async function submitAttempt(rt: Runtime, task: ClaimedTask, stepIndex: number, 
   let throttled: Submitted | null = null
   const done = async (result: Submitted): Promise<Submitted> => {
     // Staged inputs outlive the call only while a provider job may still download them.
-    if (result.outcome.state !== 'running' && staged.fileIds.length) await rt.storage.delete(staged.fileIds).catch(() => undefined)
-    return result.outcome.state === 'running' ? { ...result, staged: staged.fileIds } : result
+    if (result.outcome.state !== 'running') await dropStaged(rt, task, rt.clock.now())
+    return result
   }
   for (const handle of handles) {
     const admission = await admitSubmission(rt, handle.config, task._id, task.provider_slot ?? null, rt.clock.now())
@@ -120,7 +128,7 @@ async function submitAttempt(rt: Runtime, task: ClaimedTask, stepIndex: number, 
       continue
     }
     const outcome = await safely(() => handle.provider.submit(job))
-    if (outcome.state === 'running') return done({ outcome, handle, slot: admission.slotId, staged: [] })
+    if (outcome.state === 'running') return done({ outcome, handle, slot: admission.slotId })
     // Not accepted, or finished at once: the slot is free again.
     await release(rt, admission.slotId, task._id, rt.clock.now())
     if (outcome.state === 'throttled') {
@@ -139,12 +147,40 @@ async function submitAttempt(rt: Runtime, task: ClaimedTask, stepIndex: number, 
   return done(throttled ?? last)
 }
 
+/**
+ * Deletes the inputs staged for the task's provider jobs (this worker's and any a dead worker left listed) and
+ * un-lists them. A failed delete keeps them listed: the next job's end or the task's settle tries again.
+ */
+async function dropStaged(rt: Runtime, task: ClaimedTask, now: Date): Promise<void> {
+  const files = task.staged_files ?? []
+  if (files.length === 0) return
+  try {
+    await rt.storage.delete(files)
+  } catch (err) {
+    rt.logger.warn('staged_delete_failed', { task_id: task._id, error: errorText(err) })
+    return
+  }
+  const rest = (task.staged_files ?? []).filter((f) => !files.includes(f))
+  if (await updateHeld(rt, task, { staged_files: rest, updated_at: now })) task.staged_files = rest
+}
+
 /** The provider job has ended (or was abandoned): free its slot and delete what was staged for it. */
 async function endProviderJob(rt: Runtime, task: ClaimedTask, now: Date): Promise<void> {
   await release(rt, task.provider_slot, task._id, now)
-  if (task.staged_files?.length) await rt.storage.delete(task.staged_files).catch(() => undefined)
-  if (task.provider_slot || task.staged_files?.length) {
-    if (await updateHeld(rt, task, { provider_slot: null, staged_files: [], updated_at: now })) Object.assign(task, { provider_slot: null, staged_files: [] })
+  await dropStaged(rt, task, now)
+  if (task.provider_slot) {
+    if (await updateHeld(rt, task, { provider_slot: null, updated_at: now })) task.provider_slot = null
+  }
+}
+
+/** Deletes stored results the task does not list (after a failed write); a failed read leaves them be. */
+async function discardIfUnlisted(rt: Runtime, task: ClaimedTask, stored: string[]): Promise<void> {
+  try {
+    const fresh = await getDoc<TaskDoc>(rt.db, 'task_queue', task._id)
+    const listed = new Set(stepsOf(fresh ?? task).flatMap(stepOutputs))
+    if (fresh && !stored.some((f) => listed.has(f))) await discardUnrecorded(rt, task.work_id, stored)
+  } catch (err) {
+    rt.logger.warn('result_discard_skipped', { task_id: task._id, error: errorText(err) })
   }
 }
 
@@ -169,8 +205,8 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
     const submitted = await submitAttempt(rt, task, stepIndex, unitIndex)
     if (submitted === 'lost') return { kind: 'exit', result: 'lost' }
     ;({ outcome, handle } = submitted)
-    if (submitted.slot || submitted.staged.length) {
-      const patch = { provider_slot: submitted.slot, staged_files: submitted.staged }
+    if (submitted.slot) {
+      const patch = { provider_slot: submitted.slot }
       if (!(await updateHeld(rt, task, patch))) {
         await release(rt, submitted.slot, task._id, rt.clock.now())
         return { kind: 'exit', result: 'lost' }
@@ -247,8 +283,17 @@ async function runUnit(rt: Runtime, task: ClaimedTask, stepIndex: number, unitIn
       const next = steps.map((s, i) => (i === stepIndex ? { ...s, units: s.units!.map((u, j) => (j === unitIndex ? { ...u, outputs: stored } : u)) } : s))
       const progress = Math.max(task.progress ?? 0, overallProgress(next, stepIndex, unitIndex, 1))
       const patch = { steps: rt.db.command.set(next), provider_id: handle?.config._id ?? null, provider_task_id: null, unit_attempts: 0, error: null, progress, updated_at: now } as unknown as Partial<TaskDoc>
-      if (!(await updateHeld(rt, task, patch))) {
-        await rt.storage.delete(stored)
+      let held: boolean
+      try {
+        held = await updateHeld(rt, task, patch)
+      } catch (err) {
+        // The write may have landed (an ambiguous commit): the files go only if the task does not list them.
+        await discardIfUnlisted(rt, task, stored)
+        throw err
+      }
+      if (!held) {
+        // Named with this worker's lease, listed nowhere: nobody else will use or remove them.
+        await discardUnrecorded(rt, task.work_id, stored)
         return { kind: 'exit', result: 'lost' }
       }
       Object.assign(task, { steps: next, provider_id: handle?.config._id ?? null, provider_task_id: null, unit_attempts: 0, error: null, progress })
@@ -371,29 +416,19 @@ function lastFailure(task: TaskDoc, steps: TaskStep[]): string {
   return task.error ?? 'provider returned no usable image'
 }
 
-/** Every file a task stored on its way, except its final images (deleted once the task settles). */
-function intermediateFiles(steps: TaskStep[]): string[] {
-  return steps.slice(0, -1).flatMap(stepOutputs)
-}
-
 async function finishCompleted(rt: Runtime, task: ClaimedTask, steps: TaskStep[]): Promise<StepResult> {
   const now = rt.clock.now()
   const images = stepOutputs(steps[steps.length - 1]!)
   // Outputs are shown only after every input and output passed the image check: the task waits for it
-  // (modules/moderation/hold.ts completes or refunds it). Intermediate files go once the hold is ours.
-  return holdForModeration(rt, task, images, task.provider_id ?? null, now, intermediateFiles(steps))
+  // (modules/moderation/hold.ts completes or refunds it). Intermediate files go when it settles (settle.ts).
+  return holdForModeration(rt, task, images, task.provider_id ?? null, now)
 }
 
 async function finishFailed(rt: Runtime, task: ClaimedTask, reason: string, now: Date): Promise<StepResult> {
   const settled = await failTask(rt, task._id, task.lease_id, reason, now)
+  // failTask recorded and removed every file the task stored (settle.ts).
   if (!settled.settled) return 'lost'
-  await deleteQuietly(rt, stepsOf(task).flatMap(stepOutputs))
   await sendTaskMessage(rt, task._id, 'task_failed', now)
   return 'failed'
-}
-
-async function deleteQuietly(rt: Runtime, files: string[]): Promise<void> {
-  if (files.length === 0) return
-  await rt.storage.delete(files).catch((err: unknown) => rt.logger.warn('intermediate_delete_failed', { error: errorText(err) }))
 }
 

@@ -11,6 +11,7 @@ import { getDoc, must, toIso, toIsoOrNull } from '../../lib/db'
 import type { TaskDoc, WorkDoc, WorkMode } from '../../data/documents'
 import { runTx } from '../ledger/ledger'
 import { cancelInTx, isActive } from '../queue/settle'
+import { removeWorkFiles, taskFiles } from './work-files'
 
 const URL_TTL_SECONDS = 3600
 
@@ -89,7 +90,11 @@ export async function toggleFavorite(rt: Runtime, openid: string, workId: string
   return { is_favorite: next }
 }
 
-/** Soft-deletes a work; its running task is cancelled and refunded in the same transaction; files removed after. */
+/**
+ * Soft-deletes a work; its running task is cancelled and refunded in the same transaction. Every file of the work
+ * (its images, what its task stored or staged, files an earlier settle could not delete) is recorded on it in that
+ * transaction and removed after; what fails stays listed for the retention sweep.
+ */
 export async function deleteWork(rt: Runtime, openid: string, workId: string, now: Date): Promise<{ deleted: true; refunded: number }> {
   await requireOwnWork(rt, openid, workId)
   const { refunded, files } = await runTx(rt.db, async (tx) => {
@@ -97,18 +102,13 @@ export async function deleteWork(rt: Runtime, openid: string, workId: string, no
     if (!w || w.user_openid !== openid || w.deleted) throw notFound()
     let refunded = 0
     const t = await getDoc<TaskDoc>(tx, 'task_queue', w.task_id)
-    if (t && isActive(t.status)) refunded = await cancelInTx(tx, t, now, '删除作品，取消任务退款')
-    must(await tx.collection('works').doc(workId).update({ deleted: true, deleted_at: now, is_favorite: false, files_to_remove: w.images ?? [], files_pending: (w.images ?? []).length > 0 }))
-    return { refunded, files: w.images ?? [] }
+    if (t && isActive(t.status)) ({ refunded } = await cancelInTx(tx, t, now, '删除作品，取消任务退款'))
+    // A superset of what cancelInTx listed (this update of the work replaces that one): the task's files whatever
+    // its state, which also covers tasks settled before their intermediates were recorded.
+    const files = [...new Set([...(w.files_to_remove ?? []), ...(t ? taskFiles(t) : []), ...(w.images ?? [])])]
+    must(await tx.collection('works').doc(workId).update({ deleted: true, deleted_at: now, is_favorite: false, files_to_remove: files, files_pending: files.length > 0 }))
+    return { refunded, files }
   })
-  if (files.length) {
-    try {
-      await rt.storage.delete(files)
-      must(await rt.db.collection('works').doc(workId).update({ files_to_remove: [], files_pending: false }))
-    } catch (err) {
-      // `files_to_remove` and `files_pending` stay set for the retention sweep.
-      rt.logger.warn('work_files_delete_failed', { work_id: workId, error: String((err as Error)?.message ?? err).slice(0, 200) })
-    }
-  }
+  if (files.length) await removeWorkFiles(rt, workId, files)
   return { deleted: true, refunded }
 }
