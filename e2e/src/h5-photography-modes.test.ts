@@ -321,3 +321,127 @@ describe('服装摄影 modes in Chromium', () => {
     120_000,
   )
 })
+
+describe('模特图 pairs and 不换场景 in Chromium', () => {
+  it(
+    '上衣 + 搭配下装: the optional bottom slot, cleared by another type or mode, generated as one outfit at the 模特图 price; 画同款 keeps the pair',
+    async () => {
+      const { page, token } = await openApp('搭配用户')
+      const pricing = await api<Pricing>(token, 'photography/getPricing')
+      const start = await creditsOf(token)
+      const pairSlot = () => visible(page, '.pair .slot .slot-img img')
+
+      await openPhotography(page)
+      await visible(page, '.mode-on', '模特图').waitFor({ timeout: WAIT_MS })
+      await pickPhoto(page, '添加服装', SHIRT)
+      await visible(page, '.slot .slot-img img').waitFor({ timeout: WAIT_MS })
+      await tap(page, '.chip', '上衣')
+      await visible(page, '.pair', '搭配下装（可选）').waitFor({ timeout: WAIT_MS })
+      await pickPhoto(page, '添加下装', JEANS)
+      await pairSlot().waitFor({ timeout: WAIT_MS })
+      await visible(page, '.pair', '上下装同穿').waitFor({ timeout: WAIT_MS })
+      // The pair costs what any 模特图 costs.
+      await expectCost(page, pricing.modes.on_model)
+      await visible(page, '.pair').scrollIntoViewIfNeeded()
+      await snap(page, 'pair-ready')
+
+      // 连衣裙 has no other half: the slot goes, and coming back to 上衣 starts without a bottom.
+      await tap(page, '.chip', '连衣裙')
+      await page.waitForFunction(`![...document.querySelectorAll('.pair')].some((el) => el.offsetParent !== null)`, undefined, { timeout: WAIT_MS })
+      await tap(page, '.chip', '上衣')
+      await visible(page, '.pair .slot-add', '添加下装').waitFor({ timeout: WAIT_MS })
+      expect(await page.locator('.pair .slot-img').locator('visible=true').count()).toBe(0)
+      // Likewise another mode.
+      await pickPhoto(page, '添加下装', JEANS)
+      await pairSlot().waitFor({ timeout: WAIT_MS })
+      await tapRole(page, 'button', /^场景图：/)
+      await visible(page, '.mode-on', '场景图').waitFor({ timeout: WAIT_MS })
+      expect(await page.locator('.pair').locator('visible=true').count()).toBe(0)
+      await tapRole(page, 'button', /^模特图：/)
+      await visible(page, '.pair .slot-add', '添加下装').waitFor({ timeout: WAIT_MS })
+
+      await pickPhoto(page, '添加下装', JEANS)
+      await pairSlot().waitFor({ timeout: WAIT_MS })
+      await tapRole(page, 'button', '不换场景')
+      await expectCost(page, pricing.modes.on_model)
+      await tap(page, '.cost-btn', '立即生成')
+      const run = await watchProgress(page, 'pair')
+      const work = await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: run.workId })
+      expect(work).toMatchObject({ status: 'completed', mode: 'on_model', scene_id: null, image_count: 1, cost: pricing.modes.on_model })
+      const bottom = work.parameters.bottom_garment_image as string | undefined
+      expect(bottom).toEqual(expect.any(String))
+      expect(work.parameters.garment_images).toHaveLength(1)
+      expect(work.parameters.garment_images).not.toContain(bottom)
+      expect(work.parameters.garment_type).toBe('top')
+      expect(await creditsOf(token)).toBe(start - pricing.modes.on_model)
+      await snap(page, 'pair-detail')
+
+      // 画同款 from the outfit: the page says it keeps the bottom, and the new work wears the same pair.
+      await tapRole(page, 'button', /^画同款$/)
+      await waitForRoute(page, '/package-create/photography/index')
+      await visible(page, '.same-banner', '画同款').waitFor({ timeout: WAIT_MS })
+      await visible(page, '.slot-kept', '沿用原作品的下装').waitFor({ timeout: WAIT_MS })
+      await visible(page, '.upload-note', '将沿用原作品的 1 张服装图').waitFor({ timeout: WAIT_MS })
+      await expectCost(page, pricing.modes.on_model)
+      await visible(page, '.pair').scrollIntoViewIfNeeded()
+      await snap(page, 'pair-draw-same')
+      await tap(page, '.cost-btn', '立即生成')
+      const again = await watchProgress(page, 'pair-again')
+      const againWork = await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: again.workId })
+      expect(againWork).toMatchObject({ status: 'completed', mode: 'on_model' })
+      expect(againWork.parameters).toMatchObject({ bottom_garment_image: bottom, garment_images: work.parameters.garment_images, garment_type: 'top' })
+    },
+    180_000,
+  )
+
+  it(
+    '画同款 → 不换场景 → generate: the source work\'s scene is preselected, and the new work has no scene',
+    async () => {
+      const { page, token } = await openApp('不换场景用户')
+      const pricing = await api<Pricing>(token, 'photography/getPricing')
+      const showcases = (await api<{ items: Showcase[] }>(token, 'photography/listShowcases')).items
+      const scenes = (await api<{ items: Scene[] }>(token, 'scene/getScenes')).items
+      const showcase = showcases.find((s) => s.mode === 'on_model' && s.scene_id && s.model_id)!
+      const scene = scenes.find((s) => s._id === showcase.scene_id)!
+
+      // A work with a scene, from a showcase.
+      await tapRole(page, 'button', `画同款：${showcase.title}`)
+      await waitForRoute(page, '/package-create/photography/index')
+      await visible(page, '.scene-pick-on', scene.name).waitFor({ timeout: WAIT_MS })
+      await pickPhoto(page, '添加服装', TSHIRT)
+      await visible(page, '.cost-btn', '立即生成').waitFor({ timeout: WAIT_MS })
+      await tap(page, '.cost-btn', '立即生成')
+      const first = await watchProgress(page, 'with-scene')
+      const withScene = await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: first.workId })
+      expect(withScene).toMatchObject({ status: 'completed', scene_id: scene._id })
+
+      // 画同款 from it: its scene is preselected; 不换场景 is honoured.
+      await tapRole(page, 'button', /^画同款$/)
+      await waitForRoute(page, '/package-create/photography/index')
+      await visible(page, '.same-banner', '画同款').waitFor({ timeout: WAIT_MS })
+      await visible(page, '.scene-pick-on', scene.name).waitFor({ timeout: WAIT_MS })
+      await visible(page, '.scene-pick').scrollIntoViewIfNeeded()
+      // The preselected tile is scrolled into sight inside the horizontal picker, not left off to the right.
+      await page.waitForFunction(
+        `(() => { const el = [...document.querySelectorAll('.scene-pick-on')].find((e) => e.offsetParent !== null); if (!el) return false; const r = el.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth })()`,
+        undefined,
+        { timeout: WAIT_MS },
+      )
+      await snap(page, 'no-scene-preselected')
+      await tapRole(page, 'button', '不换场景')
+      await visible(page, '.scene-pick-on', '不换场景').waitFor({ timeout: WAIT_MS })
+      await waitForText(page, '.section:has(.scene-pick) .row .faint', (t) => t === '模特原背景', 'the no-scene label')
+      await expectCost(page, pricing.modes.on_model)
+      await snap(page, 'no-scene-chosen')
+      await tap(page, '.cost-btn', '立即生成')
+      const run = await watchProgress(page, 'no-scene')
+      // try-on only: no cut-out or scene step was shown.
+      expect(run.steps.every((s) => !/生成场景|智能抠图/.test(s)), `steps seen: ${run.steps.join(' | ')}`).toBe(true)
+      const work = await api<WorkDetail>(token, 'api/getWorkDetail', { work_id: run.workId })
+      expect(work).toMatchObject({ status: 'completed', mode: 'on_model', scene_id: null })
+      expect(work.parameters).toMatchObject({ garment_images: withScene.parameters.garment_images, from_work_id: withScene._id })
+      await snap(page, 'no-scene-detail')
+    },
+    180_000,
+  )
+})

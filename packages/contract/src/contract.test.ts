@@ -70,6 +70,16 @@ describe('contract', () => {
     expect(gen.safeParse({ from_work_id: 'w1', from_showcase_id: 'sc1' }).success).toBe(false)
   })
 
+  it('scene_id null is an explicit "no scene", distinct from absent; 场景图 refuses both', () => {
+    const gen = actions['photography/generate'].input
+    const g = ['local://u/a.png']
+    expect(gen.parse({ garment_images: g, mode: 'on_model', scene_id: null })).toMatchObject({ scene_id: null })
+    expect(gen.parse({ garment_images: g, mode: 'on_model' })).not.toHaveProperty('scene_id')
+    expect(gen.safeParse({ from_showcase_id: 'sc1', garment_images: g, scene_id: null }).success).toBe(true)
+    expect(gen.safeParse({ garment_images: g, mode: 'scene', scene_id: null }).success).toBe(false)
+    expect(gen.safeParse({ garment_images: g, scene_id: null }).success).toBe(false)
+  })
+
   it('batch: 1 to 9 garments, item rules checked per item', () => {
     const batch = actions['photography/generateBatch'].input
     const item = { garment_images: ['local://u/a.png'] }

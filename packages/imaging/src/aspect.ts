@@ -100,6 +100,7 @@ export function withAspectFraming(provider: ImageProvider): ImageProvider {
   return {
     name: provider.name,
     supports: (kind) => provider.supports(kind),
+    ...(provider.refuses ? { refuses: (job: GenerationJob) => provider.refuses!(job) } : {}),
     submit: async (job) => frame(await provider.submit(job), job.frameResults ? { kind: job.kind, aspectRatio: job.aspectRatio } : undefined),
     poll: async (id, context) => frame(await provider.poll(id, context), context),
     ...(fetchImage ? { fetchImage } : {}),

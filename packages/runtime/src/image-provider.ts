@@ -94,6 +94,12 @@ export interface PollContext {
 export interface ImageProvider {
   readonly name: string
   supports(kind: GenerationKind): boolean
+  /**
+   * Why this provider cannot take this particular job at all, decided from the job alone without a call (e.g. a
+   * try-on API that dresses one garment per run, given a top + bottom pair); null when it can. The queue skips
+   * such a provider without counting a breaker failure: the job, not the provider, is the mismatch.
+   */
+  refuses?(job: GenerationJob): string | null
   submit(job: GenerationJob): Promise<ProviderOutcome>
   /**
    * `context` repeats what the job asked that the answer must honour (the aspect ratio): a provider whose API

@@ -50,7 +50,13 @@ export function useUploads(max: number) {
     setSlots((prev) => prev.filter((s) => s.key !== key))
   }, [])
 
+  /** Forgets every photo (the choice they belonged to no longer applies). */
+  const clear = useCallback(() => {
+    picked.current.clear()
+    setSlots([])
+  }, [])
+
   const fileIds = slots.filter((s) => s.status === 'done' && s.fileId).map((s) => s.fileId as string)
   const uploading = slots.some((s) => s.status === 'uploading')
-  return { slots, add, remove, retry: upload, fileIds, uploading, full: slots.length >= max }
+  return { slots, add, remove, clear, retry: upload, fileIds, uploading, full: slots.length >= max }
 }

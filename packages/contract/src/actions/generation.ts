@@ -51,8 +51,12 @@ const photographyFields = {
   model_id: idSchema.optional(),
   /** on_model: the seller's own uploaded (registered) model photo instead of a library model. */
   model_image: fileIdSchema.optional(),
-  /** Required for scene; optional for on_model (a scene step after the try-on); ignored by packshot. */
-  scene_id: idSchema.optional(),
+  /**
+   * Required for scene; optional for on_model (a scene step after the try-on); ignored by packshot. `null` says
+   * "no scene" (不换场景) explicitly, so a 画同款 source's scene is not inherited; absent keeps the source's scene
+   * (or none without a source), as before `null` existed.
+   */
+  scene_id: idSchema.nullable().optional(),
   count: z.number().int().min(1).max(4).default(1),
   options: photographyOptionsSchema.default({}),
 }
@@ -63,7 +67,7 @@ export interface PhotographyFields {
   bottom_garment_image?: string | undefined
   model_id?: string | undefined
   model_image?: string | undefined
-  scene_id?: string | undefined
+  scene_id?: string | null | undefined
   options?: { aspect_ratio?: string | undefined; hd?: boolean | undefined } | undefined
   count?: number | undefined
 }
@@ -81,7 +85,7 @@ export function photographyRuleViolations(v: PhotographyFields & { mode: z.infer
   if (v.bottom_garment_image !== undefined && v.garment_type !== undefined && v.garment_type !== 'top') {
     out.push({ path: ['bottom_garment_image'], message: '上下装搭配时第一件须为上装' })
   }
-  if (v.mode === 'scene' && v.scene_id === undefined) out.push({ path: ['scene_id'], message: '请选择场景' })
+  if (v.mode === 'scene' && (v.scene_id === undefined || v.scene_id === null)) out.push({ path: ['scene_id'], message: '请选择场景' })
   if (v.mode === 'packshot') {
     const aspect = v.options?.aspect_ratio
     if (aspect !== undefined && !(PACKSHOT_ASPECTS as readonly string[]).includes(aspect)) out.push({ path: ['options', 'aspect_ratio'], message: '白底图仅支持 1:1（800×800）或 3:4（750×1000）' })
@@ -170,6 +174,8 @@ export const presetSchema = z.object({
   options: photographyOptionsSchema,
   /** Own works only: the garment images used (the caller's own files). */
   garment_images: z.array(z.string()),
+  /** Own on_model works only: the bottom of a top + bottom pair (the caller's own file), else null. */
+  bottom_garment_image: z.string().nullable(),
 })
 export type Preset = z.infer<typeof presetSchema>
 

@@ -58,13 +58,21 @@ function fashnHeaders(config: ProviderConfig): Record<string, string> {
   return { ...config.headers, 'Content-Type': 'application/json', Accept: 'application/json' }
 }
 
+/**
+ * tryon-v1.6 (one `garment_image` + one `category`) and product-to-model (one `product_image`) dress one garment
+ * per run: a top + bottom outfit is refused (not retryable) so failover hands it to a provider that takes both
+ * (DashScope aitryon), instead of dropping the bottom.
+ */
+function outfitRefusal(job: GenerationJob): string | null {
+  return job.inputUrls.garments.length > 1 || job.inputs.garments.length > 1 ? 'one garment per run (a top + bottom outfit needs another try-on provider)' : null
+}
+
 function runBody(model: FashnModel, job: GenerationJob, defaults: Record<string, unknown>): Record<string, unknown> | string {
   const person = job.inputUrls.person
   const garment = job.inputUrls.garments[0]
   if (!person || !garment) return 'needs a model photo and a garment image'
-  // tryon-v1.6 and product-to-model dress one garment per run: a top + bottom outfit is refused (not retryable)
-  // so failover hands it to a provider that takes both (DashScope aitryon), instead of dropping the bottom.
-  if (job.inputUrls.garments.length > 1 || job.inputs.garments.length > 1) return 'one garment per run (a top + bottom outfit needs another try-on provider)'
+  const outfit = outfitRefusal(job)
+  if (outfit) return outfit
   const extra = (defaults['inputs'] as Record<string, unknown> | undefined) ?? {}
   // A different seed per unit: each image of an on_model task is its own run (num_samples stays 1).
   const seed = typeof job.variation === 'number' ? 1000 + job.variation : undefined
@@ -99,6 +107,10 @@ export function createFashnProvider(config: ProviderConfig): ImageProvider {
   return {
     name: label,
     supports: (kind) => kind === 'fitting',
+    refuses: (job) => {
+      const reason = job.kind === 'fitting' ? outfitRefusal(job) : null
+      return reason ? `${label}: ${reason}` : null
+    },
     async submit(job) {
       if (job.kind !== 'fitting') return { state: 'failed', retryable: false, reason: `${label}: only try-on` }
       const body = runBody(model, job, config.default_params)

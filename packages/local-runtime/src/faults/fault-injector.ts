@@ -150,6 +150,7 @@ export function createFaultInjector(plan: FaultPlan): FaultInjector {
           submit: (job: GenerationJob) => providerCall(`provider.${p.name}.submit`, () => p.submit(job)),
           poll: (id: string) => providerCall(`provider.${p.name}.poll`, () => p.poll(id)),
         }
+        if (p.refuses) wrapped.refuses = (job: GenerationJob) => p.refuses!(job)
         if (p.fetchImage) wrapped.fetchImage = (url: string) => providerCall(`provider.${p.name}.fetchImage`, () => p.fetchImage!(url))
         return wrapped
       }

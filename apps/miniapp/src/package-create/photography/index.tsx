@@ -1,8 +1,11 @@
 /**
  * 服装摄影: pick a mode (模特图 / 场景图 / 白底图, each priced before generating), the garment photos (or up to 9
  * garments in a batch, one work each), a model from the 模特库 (随机 / a library model / 上传我的模特) and a scene
- * where the mode uses them. 画同款 (a showcase or one of my works, `?from_showcase_id=` / `?from_work_id=`)
- * pre-fills everything but the garment.
+ * where the mode uses them; a 模特图 of a top may add a 搭配下装 (the bottom of a top + bottom outfit). 画同款 (a
+ * showcase or one of my works, `?from_showcase_id=` / `?from_work_id=`) pre-fills everything but the garment
+ * (my own work keeps its garments and pair unless new photos are added). Every choice on the page is sent
+ * explicitly (不换场景 as `scene_id: null`), so what the server merges from the source is only what the page does
+ * not show.
  */
 import { useEffect, useRef, useState } from 'react'
 import { View } from '@tarojs/components'
@@ -72,6 +75,9 @@ export default function Photography() {
   const [batch, setBatch] = useState(false)
   const uploads = useUploads(batch ? (pricing?.batch_max_items ?? 9) : VIEWS_PER_GARMENT)
   const ownModel = useUploads(1)
+  // 搭配下装: a fresh upload, or the bottom of the 画同款 work (kept until removed or no longer pairable).
+  const bottom = useUploads(1)
+  const [keptBottom, setKeptBottom] = useState<string | null>(null)
   const [scenes, setScenes] = useState<Scene[] | null>(null)
   const [sceneError, setSceneError] = useState<string | null>(null)
   const [sceneId, setSceneId] = useState<string | null>(router.params.scene_id ?? null)
@@ -128,6 +134,7 @@ export default function Photography() {
       setHd(o.hd === true)
       setShadow(o.shadow === false ? 0 : 1)
       if (o.gender === 'male' || o.gender === 'female') setFilter(o.age === 'child' ? 'child' : o.gender)
+      setKeptBottom(preset.bottom_garment_image ?? null)
       setSource({ kind, id, title, preset })
     } catch (e) {
       toastError(e)
@@ -152,6 +159,14 @@ export default function Photography() {
   useEffect(() => {
     if (mode === 'scene' && sceneId === null && scenes && scenes[0]) setSceneId(scenes[0]._id)
   }, [mode, scenes, sceneId])
+
+  // Only a 模特图 of a top pairs with a bottom: choosing another mode or garment type drops the pair.
+  const pairable = mode === 'on_model' && garmentType === 'top'
+  useEffect(() => {
+    if (pairable) return
+    bottom.clear()
+    setKeptBottom(null)
+  }, [pairable])
 
   function chooseMode(next: PhotographyMode) {
     modeChosen.current = true
@@ -182,6 +197,8 @@ export default function Photography() {
   }
 
   const reuseGarments = source?.kind === 'work' && uploads.slots.length === 0 && source.preset.garment_images.length > 0
+  const bottomId = pairable ? (bottom.fileIds[0] ?? (bottom.slots.length === 0 ? keptBottom : null)) : null
+  const bottomFailed = pairable && bottom.slots.some((s) => s.status === 'error')
   const garments = batch ? uploads.fileIds.length : 1
   const hdOn = hd && mode !== 'packshot'
   const cost = pricing ? photographyCost(pricing, { mode, count, garments, hd: hdOn }) : null
@@ -190,13 +207,15 @@ export default function Photography() {
   const ownModelReady = model.kind !== 'own' || ownModel.fileIds.length === 1
   const libraryEmpty = mode === 'on_model' && model.kind === 'random' && models !== null && models.length === 0
   const haveGarments = uploads.fileIds.length > 0 || reuseGarments
-  const uploading = uploads.uploading || ownModel.uploading
-  const ready = haveGarments && !uploading && (mode !== 'scene' || selectedScene !== null) && ownModelReady && !libraryEmpty && cost !== null
+  const uploading = uploads.uploading || ownModel.uploading || (pairable && bottom.uploading)
+  const ready = haveGarments && !uploading && !bottomFailed && (mode !== 'scene' || selectedScene !== null) && ownModelReady && !libraryEmpty && cost !== null
   const hint = !haveGarments
     ? '请先上传服装'
     : uploading
       ? '图片上传中'
-      : mode === 'scene' && !selectedScene
+      : bottomFailed
+        ? '下装上传失败，请重试或移除'
+        : mode === 'scene' && !selectedScene
         ? '请选择场景'
         : !ownModelReady
           ? '请上传模特照片'
@@ -226,7 +245,8 @@ export default function Photography() {
       ...(onModel ? { garment_type: garmentType } : {}),
       ...(onModel && model.kind === 'library' ? { model_id: model.id } : {}),
       ...(onModel && model.kind === 'own' && ownModel.fileIds[0] ? { model_image: ownModel.fileIds[0] } : {}),
-      ...(mode !== 'packshot' && sceneId ? { scene_id: sceneId } : {}),
+      // null = 不换场景, even when the 画同款 source had a scene.
+      ...(mode !== 'packshot' ? { scene_id: sceneId } : {}),
     }
   }
 
@@ -250,7 +270,7 @@ export default function Photography() {
         const out = await attempt((request_id) =>
           api.photography.generateBatch({
             ...base,
-            items: uploads.fileIds.map((id) => ({ garment_images: [id], ...(mode === 'on_model' ? { garment_type: garmentType } : {}) })),
+            items: uploads.fileIds.map((id) => ({ garment_images: [id], ...(mode === 'on_model' ? { garment_type: garmentType } : {}), ...(bottomId ? { bottom_garment_image: bottomId } : {}) })),
             ...(from.from_showcase_id ? { from_showcase_id: from.from_showcase_id } : {}),
             request_id,
           }),
@@ -258,7 +278,14 @@ export default function Photography() {
         goToBatchProgress(out)
       } else {
         const out = await attempt((request_id) =>
-          api.photography.generate({ ...base, ...(reuseGarments ? {} : { garment_images: uploads.fileIds }), ...sourceFields(), request_id }),
+          api.photography.generate({
+            ...base,
+            // The reused garments are named too, so the source's pair comes back only when the page still shows it.
+            garment_images: reuseGarments && source ? source.preset.garment_images : uploads.fileIds,
+            ...(bottomId ? { bottom_garment_image: bottomId } : {}),
+            ...sourceFields(),
+            request_id,
+          }),
         )
         goToProgress(out)
       }
@@ -309,6 +336,29 @@ export default function Photography() {
             <View className='opt-label'>服装类型</View>
             <ChipGroup options={GARMENT_TYPES} value={garmentType} onChange={setGarmentType} />
           </>
+        ) : null}
+        {pairable ? (
+          <View className='pair'>
+            <View className='row between'>
+              <View className='opt-label'>搭配下装（可选）</View>
+              <View className='faint'>{bottomId || bottom.slots.length ? '上下装同穿' : '不加价'}</View>
+            </View>
+            <View className='faint upload-note'>{batch ? '每件上衣都搭配这件下装，模特同时穿上整套' : '加一条裤子或半身裙，模特同时穿上这身搭配'}</View>
+            <View className='slots'>
+              {bottom.slots.map((s) => (
+                <PhotoSlot key={s.key} value={s} onRemove={() => bottom.remove(s.key)} onRetry={() => void bottom.retry(s.key)} />
+              ))}
+              {bottom.slots.length === 0 && keptBottom ? (
+                <View className='slot slot-kept'>
+                  <View className='slot-kept-text'>沿用原作品的下装</View>
+                  <View className='slot-remove' {...pressable('移除下装')} onClick={() => setKeptBottom(null)}>
+                    ×
+                  </View>
+                </View>
+              ) : null}
+              {bottom.slots.length === 0 && !keptBottom ? <AddSlot label='添加下装' sub='裤子 / 半身裙' onClick={() => void bottom.add()} /> : null}
+            </View>
+          </View>
         ) : null}
       </View>
 

@@ -31,7 +31,8 @@ export interface GenerateRequest {
   bottom_garment_image?: string | undefined
   model_id?: string | undefined
   model_image?: string | undefined
-  scene_id?: string | undefined
+  /** null: explicitly no scene (不换场景), a 画同款 source's scene is not inherited; undefined: the source's. */
+  scene_id?: string | null | undefined
   count: number
   options: Record<string, unknown>
   request_id?: string | undefined
@@ -111,11 +112,13 @@ async function resolveRequest(rt: Runtime, openid: string, req: GenerateRequest)
   // A different garment makes the old pairing meaningless; a different model source replaces the old one.
   const newGarments = req.garment_images !== undefined
   const modelGiven = req.model_id !== undefined || req.model_image !== undefined
+  // Only a top has a bottom to pair with: asking for another garment type drops the source's pair.
+  const pairable = !newGarments && (req.garment_type === undefined || req.garment_type === 'top')
   const merged = {
     mode,
-    scene_id: req.scene_id ?? base.scene_id ?? undefined,
+    scene_id: req.scene_id === null ? undefined : (req.scene_id ?? base.scene_id ?? undefined),
     garment_type: req.garment_type ?? (newGarments ? undefined : base.garment_type),
-    bottom_garment_image: req.bottom_garment_image ?? (newGarments ? undefined : base.bottom_garment_image),
+    bottom_garment_image: req.bottom_garment_image ?? (pairable ? base.bottom_garment_image : undefined),
     model_id: modelGiven ? req.model_id : base.model_id,
     model_image: modelGiven ? req.model_image : base.model_image,
     options: { ...base.options, ...req.options } as Record<string, unknown>,

@@ -232,6 +232,68 @@ describe('batch, upscale, 画同款', () => {
   })
 })
 
+describe('画同款 and the explicit "no scene" / the pair', () => {
+  it('不换场景 after 画同款: scene_id null keeps the model\'s backdrop (no scene step), an absent scene_id still inherits the source\'s', async () => {
+    // Before: `req.scene_id ?? base.scene_id` brought the showcase's scene back when the user picked 不换场景.
+    gw = await pipelineGateway()
+    await register(gw, 'alice')
+    const sc = (await gw.anonymous.ok('photography/listShowcases', {})).items.find((s) => s.mode === 'on_model' && s.scene_id)!
+    const g = await upload(gw, 'alice', await garmentBytes())
+    const none = await gw.as('alice').ok('photography/generate', { from_showcase_id: sc._id, garment_images: [g], scene_id: null })
+    expect(await taskDoc(gw, none.task_id)).toMatchObject({ params: { mode: 'on_model', scene_id: null, from_showcase_id: sc._id }, steps: [{ kind: 'tryon' }] })
+    const inherited = await gw.as('alice').ok('photography/generate', { from_showcase_id: sc._id, garment_images: [g] })
+    expect(await taskDoc(gw, inherited.task_id)).toMatchObject({ params: { scene_id: sc.scene_id } })
+    await runWorker(gw)
+    expect(await gw.as('alice').ok('api/getWorkDetail', { work_id: none.work_id })).toMatchObject({ status: 'completed', scene_id: null })
+    expect(await gw.as('alice').ok('api/getWorkDetail', { work_id: inherited.work_id })).toMatchObject({ status: 'completed', scene_id: sc.scene_id })
+    // From an own work with a scene, reusing its garment: null drops the scene there too.
+    const again = await gw.as('alice').ok('photography/generate', { from_work_id: inherited.work_id, scene_id: null })
+    expect(await taskDoc(gw, again.task_id)).toMatchObject({ params: { scene_id: null, garment_images: [g], from_work_id: inherited.work_id }, steps: [{ kind: 'tryon' }] })
+    await runWorker(gw)
+    expect(await gw.as('alice').ok('api/getWorkDetail', { work_id: again.work_id })).toMatchObject({ status: 'completed', scene_id: null })
+    // 场景图 cannot go without a scene, whether it is left out or said to be none; nothing is charged.
+    const before = await credits(gw, 'alice')
+    expect(await gw.as('alice').call('photography/generate', { mode: 'scene', garment_images: [g], scene_id: null })).toMatchObject({ success: false, code: 'VALIDATION_FAILED', details: { issues: [{ path: 'scene_id' }] } })
+    expect(await gw.as('alice').call('photography/generate', { from_work_id: inherited.work_id, mode: 'scene', scene_id: null })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    expect(await gw.as('alice').call('photography/generateBatch', { mode: 'scene', scene_id: null, items: [{ garment_images: [g] }] })).toMatchObject({ success: false, code: 'VALIDATION_FAILED' })
+    expect(await credits(gw, 'alice')).toBe(before)
+  })
+
+  it('a top + bottom work: its preset carries the bottom, 画同款 keeps the pair, another garment type drops it', async () => {
+    gw = await pipelineGateway({ config: { pricing: { photographyPerImage: 20, fittingPerImage: 11, onModelPerImage: 13, packshotPerImage: 7, upscalePerImage: 5 } } })
+    await register(gw, 'alice')
+    const g = await upload(gw, 'alice', await garmentBytes())
+    const bottom = await upload(gw, 'alice', await recolor(await garmentBytes(), 120), 'bottom.jpg')
+    const pricing = await gw.anonymous.ok('photography/getPricing', {})
+    const pair = await gw.as('alice').ok('photography/generate', { mode: 'on_model', garment_images: [g], garment_type: 'top', bottom_garment_image: bottom, model_id: 'model-f-young-slim' })
+    // A pair is one try-on per image: priced like any 模特图.
+    expect(pair.cost).toBe(pricing.modes.on_model)
+    await runWorker(gw)
+    expect(await gw.as('alice').ok('photography/getPreset', { from_work_id: pair.work_id })).toMatchObject({ mode: 'on_model', garment_type: 'top', garment_images: [g], bottom_garment_image: bottom })
+    const same = await gw.as('alice').ok('photography/generate', { from_work_id: pair.work_id })
+    expect(await taskDoc(gw, same.task_id)).toMatchObject({ params: { garment_images: [g], bottom_garment_image: bottom, garment_type: 'top' } })
+    // As a dress the first garment has no other half: the source's bottom is dropped, not refused.
+    const dress = await gw.as('alice').ok('photography/generate', { from_work_id: pair.work_id, garment_type: 'dress' })
+    expect((await taskDoc(gw, dress.task_id)).params).not.toHaveProperty('bottom_garment_image')
+    // A new garment with the same bottom given again keeps the pair; a packshot has no pair.
+    const g2 = await upload(gw, 'alice', await recolor(await garmentBytes(), 40), 'top2.jpg')
+    const newTop = await gw.as('alice').ok('photography/generate', { from_work_id: pair.work_id, garment_images: [g2], bottom_garment_image: bottom })
+    expect(await taskDoc(gw, newTop.task_id)).toMatchObject({ params: { garment_images: [g2], bottom_garment_image: bottom } })
+    const packshot = await gw.as('alice').ok('photography/generate', { from_work_id: pair.work_id, mode: 'packshot' })
+    expect((await taskDoc(gw, packshot.task_id)).params).not.toHaveProperty('bottom_garment_image')
+    expect(await gw.as('alice').ok('photography/getPreset', { from_work_id: packshot.work_id })).toMatchObject({ bottom_garment_image: null })
+    // Showcases have no garments of the caller's.
+    const sc = (await gw.anonymous.ok('photography/listShowcases', {})).items[0]!
+    expect(await gw.as('alice').ok('photography/getPreset', { from_showcase_id: sc._id })).toMatchObject({ bottom_garment_image: null })
+    // Someone else's photo cannot be the bottom.
+    await register(gw, 'bob')
+    const before = await credits(gw, 'bob')
+    expect(await gw.as('bob').call('photography/generate', { mode: 'on_model', garment_images: [await upload(gw, 'bob', await garmentBytes())], bottom_garment_image: bottom })).toMatchObject({ success: false, code: 'NOT_FOUND' })
+    expect(await credits(gw, 'bob')).toBe(before)
+    await runWorker(gw)
+  })
+})
+
 describe('模特库 administration', () => {
   it('admins add, edit, hide, order and generate models; users only see active ones; a hidden model cannot be chosen', async () => {
     gw = await pipelineGateway()

@@ -88,7 +88,7 @@ function presetOptions(o: Record<string, unknown> | undefined): Preset['options'
 export async function getPreset(rt: Runtime, openid: string, input: { from_showcase_id?: string | undefined; from_work_id?: string | undefined }): Promise<Preset> {
   if (input.from_showcase_id) {
     const sc = await requireActiveShowcase(rt, input.from_showcase_id)
-    return { mode: sc.mode, scene_id: sc.scene_id ?? null, model_id: sc.model_id ?? null, garment_type: null, count: 1, options: presetOptions(sc.options), garment_images: [] }
+    return { mode: sc.mode, scene_id: sc.scene_id ?? null, model_id: sc.model_id ?? null, garment_type: null, count: 1, options: presetOptions(sc.options), garment_images: [], bottom_garment_image: null }
   }
   const work = await getDoc<WorkDoc>(rt.db, 'works', input.from_work_id ?? '')
   if (!work || work.user_openid !== openid || work.deleted || work.type !== 'photography' || work.parameters?.mode === 'upscale') throw new AppError('NOT_FOUND', '作品不存在或已删除')
@@ -102,5 +102,6 @@ export async function getPreset(rt: Runtime, openid: string, input: { from_showc
     count: p.count,
     options: presetOptions(p.options),
     garment_images: p.garment_images ?? [],
+    bottom_garment_image: p.mode === 'on_model' ? (p.bottom_garment_image ?? null) : null,
   }
 }

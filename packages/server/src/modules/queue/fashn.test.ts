@@ -3,7 +3,7 @@
  * configured only through admin/upsertApiConfig: try-on onto the library model photo, a partial failure refunding
  * only the image not delivered, failover between the providers of the try-on capability, and FASHN's 429s.
  */
-import { startFakeDashScope, startFakeFashn, type FakeDashScope, type FakeFashn, type FakeFashnOptions } from '@aiphoto/imaging/testing'
+import { recolor, startFakeDashScope, startFakeFashn, type FakeDashScope, type FakeFashn, type FakeFashnOptions } from '@aiphoto/imaging/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { TestGateway } from '../../testing'
 import { credits, expectInvariants, garmentBytes, ledger, pipelineGateway, register, taskDoc, upload } from '../generation/pipeline-fixtures'
@@ -91,13 +91,21 @@ describe('模特图 through FASHN', () => {
     await register(gw, 'alice')
     const g = await upload(gw, 'alice', await garmentBytes())
     const g2 = await upload(gw, 'alice', await garmentBytes(), 'garment-back.jpg')
-    const bottom = await upload(gw, 'alice', await garmentBytes(), 'bottom.jpg')
+    const bottom = await upload(gw, 'alice', await recolor(await garmentBytes(), 120), 'bottom.jpg')
     const outfit = await gw.as('alice').ok('photography/generate', { mode: 'on_model', garment_images: [g], bottom_garment_image: bottom, garment_type: 'top', model_id: 'model-f-young-slim' })
     await drain([outfit.task_id])
     expect(await taskDoc(gw, outfit.task_id)).toMatchObject({ status: 'completed', result: { provider_id: 'ds-tryon' } })
     expect(runs()).toHaveLength(0)
     const tryonBodies = () => dashscope!.requests.filter((r) => r.method === 'POST' && r.path.includes('image2image')).map((r) => JSON.parse(r.body.toString()).input as Record<string, string>)
     expect(Object.keys(tryonBodies()[0]!).sort()).toEqual(['bottom_garment_url', 'person_image_url', 'top_garment_url'])
+    // Both halves reached the service: it downloaded the top through one URL and the bottom through the other.
+    const fetched = (url: string) => decodeURIComponent(new URL(url).pathname)
+    const top = tryonBodies()[0]!['top_garment_url']!, bot = tryonBodies()[0]!['bottom_garment_url']!
+    expect(fetched(top)).toContain(g.split('/').pop()!)
+    expect(fetched(bot)).toContain(bottom.split('/').pop()!)
+    expect(dashscope.downloads.filter((d) => d.status === 200).map((d) => d.url)).toEqual(expect.arrayContaining([top, bot]))
+    // Passed over, not failed: a pair FASHN cannot dress is no fault of FASHN's, so its breaker is untouched.
+    expect((await gw.rt.db.collection('api_configs').doc('fashn-tryon').get()).data[0]).toMatchObject({ failures: 0, open_until: null })
     // FASHN's refusal is its limitation, so DashScope takes over; with FASHN off, two photos of one top reach
     // DashScope as one top.
     await gw.rt.db.collection('api_configs').doc('fashn-tryon').update({ is_active: false })
@@ -105,6 +113,33 @@ describe('模特图 through FASHN', () => {
     await drain([twoPhotos.task_id])
     expect(await taskDoc(gw, twoPhotos.task_id)).toMatchObject({ status: 'completed', result: { provider_id: 'ds-tryon' } })
     expect(Object.keys(tryonBodies()[1]!).sort()).toEqual(['person_image_url', 'top_garment_url'])
+  })
+
+  it('a top + bottom pair with FASHN the only try-on provider: refused without a call, failed and refunded once; FASHN keeps serving single garments', async () => {
+    // Before: each pair counted a breaker failure on FASHN, so three pairs opened its circuit and single-garment
+    // jobs lost their only provider for a minute.
+    await setup()
+    await register(gw, 'alice')
+    const g = await upload(gw, 'alice', await garmentBytes())
+    const bottom = await upload(gw, 'alice', await recolor(await garmentBytes(), 120), 'bottom.jpg')
+    const pairs = []
+    for (let i = 0; i < 3; i++) pairs.push(await gw.as('alice').ok('photography/generate', { mode: 'on_model', garment_images: [g], bottom_garment_image: bottom, garment_type: 'top', model_id: 'model-f-young-slim' }))
+    expect(await credits(gw, 'alice')).toBe(100 - 90)
+    await drain(pairs.map((p) => p.task_id))
+    for (const p of pairs) {
+      const t = await taskDoc(gw, p.task_id)
+      expect(t).toMatchObject({ status: 'failed', refunded: 30, attempts: 1 })
+      expect(String(t.error)).toContain('top + bottom outfit needs another try-on provider')
+      expect(await gw.as('alice').ok('api/getWorkDetail', { work_id: p.work_id })).toMatchObject({ status: 'failed', refunded: 30 })
+    }
+    expect(fashn.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+    const refunds = (await ledger(gw, 'alice')).filter((e) => e.kind === 'refund')
+    expect(refunds.map((e) => e._id).sort()).toEqual(pairs.map((p) => `refund:${p.task_id}`).sort())
+    expect(await credits(gw, 'alice')).toBe(100)
+    expect((await gw.rt.db.collection('api_configs').doc('fashn-tryon').get()).data[0]).toMatchObject({ failures: 0, open_until: null })
+    const single = await onModel('alice')
+    await drain([single.task_id])
+    expect(await taskDoc(gw, single.task_id)).toMatchObject({ status: 'completed', result: { provider_id: 'fashn-tryon' } })
   })
 
   it('a wrong key (401 UnauthorizedAccess) fails over to DashScope aitryon; the failure counts on FASHN', async () => {

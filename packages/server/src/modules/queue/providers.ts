@@ -100,6 +100,12 @@ export async function rankedProviders(rt: Runtime, kind: GenerationKind, now: Da
   return out
 }
 
+/** Whether an active provider of this kind is kept out only by its open circuit now (it may take a job later). */
+export async function restingProviders(rt: Runtime, kind: GenerationKind, now: Date): Promise<boolean> {
+  const res = must(await rt.db.collection('api_configs').where({ is_active: true }).orderBy('priority', 'desc').limit(100).get()) as { data: ApiConfigDoc[] }
+  return res.data.some((c) => c.open_until && new Date(c.open_until).getTime() > now.getTime() && c.weight > 0 && !!buildProvider(rt, c)?.provider.supports(kind))
+}
+
 /** Persists a breaker transition on the config document (read-modify-write; a lost update only delays opening). */
 export async function recordProviderOutcome(rt: Runtime, configId: string, outcome: 'success' | 'failure', now: Date): Promise<void> {
   if (configId === BUILTIN_LOCAL_ID) return

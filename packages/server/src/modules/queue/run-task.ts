@@ -15,7 +15,7 @@ import { updateHeld, type ClaimedTask } from './claim'
 import { buildJob, InputMissingError, pollContextOf, stepsOf, storeResults, type StagedFiles } from './job'
 import { admitSubmission, release, renew, SLOT_LEASE_MS, wakeSlotWaiter } from './provider-limits'
 import { backoffMs, POLL_RETRY_MS, PROVIDER_JOB_TIMEOUT_MS, throttleWaitMs } from './policy'
-import { providerById, rankedProviders, recordProviderOutcome, type ProviderHandle } from './providers'
+import { providerById, rankedProviders, recordProviderOutcome, restingProviders, type ProviderHandle } from './providers'
 import { failTask } from './settle'
 import { discardUnrecorded } from '../works/work-files'
 import { holdForModeration, resolveHold } from '../moderation/hold'
@@ -102,7 +102,17 @@ async function submitAttempt(rt: Runtime, task: ClaimedTask, stepIndex: number, 
     if (err instanceof InputMissingError) return none({ state: 'failed', retryable: false, reason: err.message })
     return none({ state: 'failed', retryable: true, reason: `input read failed: ${errorText(err)}` })
   }
-  const handles = await rankedProviders(rt, job.kind, now)
+  const ranked = await rankedProviders(rt, job.kind, now)
+  // A provider that cannot take this job at all (FASHN given a top + bottom pair) is passed over, not failed: a
+  // breaker failure would take it away from the jobs it can do.
+  const refusals = ranked.map((h) => h.provider.refuses?.(job) ?? null)
+  const handles = ranked.filter((_, i) => !refusals[i])
+  if (handles.length === 0 && ranked.length > 0) {
+    // Final (refunded) unless a provider of this kind is only resting behind an open circuit and may take it later.
+    const retryable = await restingProviders(rt, job.kind, now)
+    rt.logger.warn('provider_none_accepts', { task_id: task._id, step: steps[stepIndex]!.kind, retryable, reasons: refusals.join('; ').slice(0, 300) })
+    return none({ state: 'failed', retryable, reason: refusals.find(Boolean)! })
+  }
   if (handles.length === 0) return none({ state: 'failed', retryable: true, reason: 'no provider available' })
   let last: Submitted = none({ state: 'failed', retryable: true, reason: 'no provider available' })
   let throttled: Submitted | null = null
