@@ -85,18 +85,21 @@ describe('a declared concurrency limit', () => {
     script.onSubmit = () => ({ state: 'running', providerTaskId: `job-${script.submits.length}`, progress: 0.1 })
     script.onPoll = () => (done ? { state: 'succeeded', images: [{ bytes: script.image, contentType: 'image/jpeg' }] } : { state: 'running', providerTaskId: 'job-1', progress: 0.5 })
     await register(gw, 'alice')
-    const first = await photo('alice')
-    const second = await photo('alice')
+    const a = await photo('alice')
+    const b = await photo('alice')
     await runWorker(gw, { budget_ms: 1000 })
-    const waiting = await taskDoc(gw, second.task_id)
+    // Both were claimed in one pass (same created_at): whichever took the slot runs, the other waits.
+    const [ta, tb] = await Promise.all([taskDoc(gw, a.task_id), taskDoc(gw, b.task_id)])
+    const [running, waiting] = ta.status === 'pending' ? [tb, ta] : [ta, tb]
+    expect(running).toMatchObject({ status: 'processing', provider_task_id: 'job-1' })
     expect(waiting).toMatchObject({ status: 'pending', waiting_for_slot: 'scripted-1' })
     expect(new Date(waiting.next_attempt_at as Date).getTime()).toBeGreaterThan(gw.clock.now().getTime())
     done = true
     gw.clock.advance(1_000)
     await runWorker(gw, { budget_ms: 1000 })
-    expect(await taskDoc(gw, first.task_id)).toMatchObject({ status: 'completed' })
+    expect(await taskDoc(gw, running._id as string)).toMatchObject({ status: 'completed' })
     // Woken: due now (its own wait had seconds left), and no longer marked.
-    const woken = await taskDoc(gw, second.task_id)
+    const woken = await taskDoc(gw, waiting._id as string)
     expect(woken).toMatchObject({ waiting_for_slot: null })
     expect(new Date(woken.next_attempt_at as Date).getTime()).toBeLessThanOrEqual(gw.clock.now().getTime())
   })
