@@ -69,6 +69,17 @@ async function setup() {
     return res.data as Record<string, unknown>
   }
   const system = contextFor({ kind: 'system', source: 'internal' })
+  /** Worker passes until the task completes; between passes the image-check pushes (timers) get their turn. */
+  const untilCompleted = async (taskId: string, what: string) => {
+    for (let i = 0; i < 40; i++) {
+      await call(system, { $url: 'queue/processTask', max_tasks: 1, budget_ms: 55_000 })
+      const t = (await rt.db.collection('task_queue').doc(taskId).get()).data[0] as { status: string }
+      if (t.status === 'completed') return
+      if (t.status === 'failed' || t.status === 'cancelled') throw new Error(`${what}: task ${t.status}`)
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    }
+    throw new Error(`${what}: not completed after 40 worker passes`)
+  }
   const garment = await createFixtureGarment({ format: 'jpeg' })
   let users = 0
   // A user per task (generate is rate-limited per user), with the garment uploaded and, for upscale, a completed
@@ -82,7 +93,7 @@ async function setup() {
     let workId: string | null = null
     if (withWork) {
       const src = await call(ctx, { $url: 'photography/generate', mode: 'scene', scene_id: 'studio-white', garment_images: [fileId], options: { aspect_ratio: '1:1' } })
-      await call(system, { $url: 'queue/processTask', max_tasks: 1, budget_ms: 55_000 })
+      await untilCompleted(String(src.task_id), 'the work to upscale')
       workId = String(src.work_id)
     }
     return { ctx, fileId, workId }
@@ -98,12 +109,7 @@ async function setup() {
     const res = mode.upscale
       ? await call(ctx, { $url: 'photography/upscale', work_id: workId, scale: 2 })
       : await call(ctx, { $url: 'photography/generate', garment_images: [fileId], ...mode.input })
-    for (let i = 0; i < 20; i++) {
-      await call(system, { $url: 'queue/processTask', max_tasks: 1, budget_ms: 55_000 })
-      const t = (await rt.db.collection('task_queue').doc(String(res.task_id)).get()).data[0] as { status: string }
-      if (t.status === 'completed') break
-      if (t.status === 'failed') throw new Error(`${mode.name} failed`)
-    }
+    await untilCompleted(String(res.task_id), mode.name)
     const ms = performance.now() - t0
     counting = false
     timing = false
