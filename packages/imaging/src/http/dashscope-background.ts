@@ -8,11 +8,11 @@
  * the garment's, or on_model's dressed model); either way it is checked for real transparency, sized and staged
  * before the job is submitted.
  */
-import type { ImageProvider, ProviderConfig, ProviderImage } from '@aiphoto/runtime'
+import type { ImageProvider, ProviderConfig } from '@aiphoto/runtime'
 import { cutOutGarment } from '../local/cutout'
 import { InputRejectedError, prepareCutout } from '../normalize/normalize-image'
 import { downloadImage } from './http'
-import { outcomeFromError, pollDashScopeTask, submitDashScopeTask } from './dashscope-task'
+import { outcomeFromError, pollDashScopeTask, submitDashScopeTask, resultImages } from './dashscope-task'
 import { BACKGROUND_MAX_SIDE, fitPrompt } from './dashscope-inputs'
 import { clothesTypeOf, createDashScopeSegmenter } from './dashscope-segment'
 
@@ -24,10 +24,6 @@ export function createDashScopeBackgroundProvider(config: ProviderConfig): Image
   const model = typeof defaults['model'] === 'string' ? defaults['model'] : 'wanx-background-generation-v2'
   const extra = (defaults['parameters'] as Record<string, unknown> | undefined) ?? {}
   const segmenter = defaults['segmentation'] === 'dashscope' ? createDashScopeSegmenter(config) : null
-  const images = (output: Record<string, unknown>): ProviderImage[] =>
-    Array.isArray(output['results'])
-      ? (output['results'] as Array<Record<string, unknown>>).filter((r) => r && typeof r['url'] === 'string' && r['url']).map((r) => ({ url: r['url'] as string }))
-      : []
 
   return {
     name: label,
@@ -51,7 +47,7 @@ export function createDashScopeBackgroundProvider(config: ProviderConfig): Image
       const n = Math.max(1, Math.min(4, Math.floor(job.count) || 1))
       return submitDashScopeTask(config, BACKGROUND_GENERATION_PATH, { model, input: { base_image_url: base, ref_prompt: fitPrompt(job.prompt) }, parameters: { n, ...extra } }, label)
     },
-    poll: (taskId) => pollDashScopeTask(config, taskId, label, images),
+    poll: (taskId) => pollDashScopeTask(config, taskId, label, resultImages),
     fetchImage: (url) => downloadImage(url, config.timeoutMs ?? 30_000, label),
   }
 }

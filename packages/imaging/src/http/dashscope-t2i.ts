@@ -7,9 +7,9 @@
  * prompt_extend (default on: an LLM rewrites the prompt; off here, since the library needs exactly the pose and
  * clothes the prompt asks for), watermark (off: our own AI mark is stamped on download).
  */
-import type { GenerationJob, ImageProvider, ProviderConfig, ProviderImage } from '@aiphoto/runtime'
+import type { GenerationJob, ImageProvider, ProviderConfig } from '@aiphoto/runtime'
 import { downloadImage } from './http'
-import { pollDashScopeTask, submitDashScopeTask } from './dashscope-task'
+import { pollDashScopeTask, submitDashScopeTask, resultImages } from './dashscope-task'
 import { fitChars, TEXT_TO_IMAGE_LIMITS } from './dashscope-inputs'
 
 export const TEXT2IMAGE_PATH = '/api/v1/services/aigc/text2image/image-synthesis'
@@ -44,11 +44,6 @@ export function createDashScopeTextToImageProvider(config: ProviderConfig): Imag
   const api = config.api_name.trim().toLowerCase()
   const model = typeof defaults['model'] === 'string' ? defaults['model'] : (TEXT_TO_IMAGE_MODEL_NAMES as readonly string[]).includes(api) ? api : 'wanx2.1-t2i-turbo'
   const extra = (defaults['parameters'] as Record<string, unknown> | undefined) ?? {}
-  const images = (output: Record<string, unknown>): ProviderImage[] =>
-    // A partly failed task lists { code, message } entries among the results ("任务部分失败").
-    Array.isArray(output['results'])
-      ? (output['results'] as Array<Record<string, unknown>>).filter((r) => r && typeof r['url'] === 'string' && r['url']).map((r) => ({ url: r['url'] as string }))
-      : []
 
   return {
     name: label,
@@ -70,7 +65,7 @@ export function createDashScopeTextToImageProvider(config: ProviderConfig): Imag
       }
       return submitDashScopeTask(config, TEXT2IMAGE_PATH, { model, input: { prompt, ...(negative ? { negative_prompt: negative } : {}) }, parameters }, label)
     },
-    poll: (taskId) => pollDashScopeTask(config, taskId, label, images),
+    poll: (taskId) => pollDashScopeTask(config, taskId, label, resultImages),
     fetchImage: (url) => downloadImage(url, config.timeoutMs ?? 30_000, label),
   }
 }

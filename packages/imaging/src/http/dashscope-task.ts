@@ -95,6 +95,16 @@ export async function submitDashScopeTask(config: ProviderConfig, path: string, 
   }
 }
 
+/**
+ * The result images of an image-synthesis task (`output.results[].url`: background generation, image edit,
+ * text-to-image). A partly failed task lists `{ code, message }` entries among them ("任务部分失败"): skipped.
+ */
+export function resultImages(output: Record<string, unknown>): ProviderImage[] {
+  return Array.isArray(output['results'])
+    ? (output['results'] as Array<Record<string, unknown>>).filter((r) => r && typeof r['url'] === 'string' && r['url']).map((r) => ({ url: r['url'] as string }))
+    : []
+}
+
 export async function pollDashScopeTask(
   config: ProviderConfig,
   taskId: string,

@@ -12,12 +12,12 @@
  * 512 / scale px is refused: it would be mostly invented detail. Like the local enlargement, the output's long side
  * is capped at UPSCALE_MAX_SIDE (4096 px): the reference does not bound the output, our worker's memory does.
  */
-import type { GenerationJob, ImageProvider, ProviderConfig, ProviderImage } from '@aiphoto/runtime'
+import type { GenerationJob, ImageProvider, ProviderConfig } from '@aiphoto/runtime'
 import sharp, { type Metadata } from 'sharp'
 import { InputRejectedError, normalizeImage } from '../normalize/normalize-image'
 import { UPSCALE_MAX_SIDE } from '../local/operations'
 import { downloadImage } from './http'
-import { outcomeFromError, pollDashScopeTask, submitDashScopeTask } from './dashscope-task'
+import { outcomeFromError, pollDashScopeTask, submitDashScopeTask, resultImages } from './dashscope-task'
 import { fitChars, IMAGE_EDIT_INPUT_SPEC, UPSCALE_FACTORS } from './dashscope-inputs'
 
 export const IMAGE_EDIT_PATH = '/api/v1/services/aigc/image2image/image-synthesis'
@@ -103,11 +103,6 @@ export function createDashScopeUpscaleProvider(config: ProviderConfig): ImagePro
   const model = typeof defaults['model'] === 'string' ? defaults['model'] : 'wanx2.1-imageedit'
   const prompt = fitChars(typeof defaults['prompt'] === 'string' && defaults['prompt'].trim() ? defaults['prompt'] : DEFAULT_PROMPT, 800)
   const extra = (defaults['parameters'] as Record<string, unknown> | undefined) ?? {}
-  const images = (output: Record<string, unknown>): ProviderImage[] =>
-    // A partly failed task lists { code, message } entries among the results (EDIT_DOC "任务部分失败").
-    Array.isArray(output['results'])
-      ? (output['results'] as Array<Record<string, unknown>>).filter((r) => r && typeof r['url'] === 'string' && r['url']).map((r) => ({ url: r['url'] as string }))
-      : []
 
   return {
     name: label,
@@ -129,7 +124,7 @@ export function createDashScopeUpscaleProvider(config: ProviderConfig): ImagePro
         label,
       )
     },
-    poll: (taskId) => pollDashScopeTask(config, taskId, label, images),
+    poll: (taskId) => pollDashScopeTask(config, taskId, label, resultImages),
     fetchImage: (url) => downloadImage(url, config.timeoutMs ?? 30_000, label),
   }
 }
