@@ -10,11 +10,11 @@ import type { ActionInput, ActionOutput } from '@aiphoto/contract'
 import { api } from '../../services/api'
 import { pickImages, uploadPicked } from '../../services/media'
 import { toastError, toastSuccess, toastText } from '../../services/ui'
-import { pressable } from '../../components/pressable'
 import { pressState } from '../../components/press-state'
 import { ErrorView } from '../../components/state-view'
 import { Field, FilterChips, Tag } from '../shared/ui'
 import { useLoad } from '../shared/use-load'
+import { orderedRowActions, RowActions } from '../shared/ordered-rows'
 import { AGES, BODIES, COVER_CHECK, GENDERS, POSES, SKIN_TONES, SOURCE_LABEL, labelOf } from '../shared/model-labels'
 
 type Model = ActionOutput<'admin/listModels'>['items'][number]
@@ -72,28 +72,12 @@ export function Models() {
   const sceneName = new Map((data?.scenes ?? []).map((s) => [s._id, s.name]))
   const sceneChips = [{ key: '', label: '影棚/不限' }, ...(data?.scenes ?? []).map((s) => ({ key: s._id, label: s.name }))]
 
-  async function move(i: number, dir: -1 | 1) {
-    const j = i + dir
-    if (j < 0 || j >= models.length) return
-    const ids = models.map((m) => m._id)
-    ;[ids[i], ids[j]] = [ids[j]!, ids[i]!]
-    try {
-      await api.call('admin/reorderModels', { ids })
-      await reload()
-    } catch (e) {
-      toastError(e)
-    }
-  }
-
-  async function toggle(id: string, active: boolean) {
-    try {
-      await api.call('admin/setModelActive', { _id: id, is_active: active })
-      toastSuccess(active ? '已上架' : '已下架')
-      await reload()
-    } catch (e) {
-      toastError(e)
-    }
-  }
+  const { move, toggle } = orderedRowActions({
+    ids: models.map((m) => m._id),
+    reorder: (ids) => api.call('admin/reorderModels', { ids }),
+    setActive: (id, active) => api.call('admin/setModelActive', { _id: id, is_active: active }),
+    reload,
+  })
 
   async function upload() {
     try {
@@ -273,20 +257,7 @@ export function Models() {
                 {m.photo_moderation !== 'seeded' ? <Tag tone={COVER_CHECK[m.photo_moderation]?.tone}>{`照片${COVER_CHECK[m.photo_moderation]?.label ?? m.photo_moderation}`}</Tag> : null}
               </View>
               <View className='faint ellipsis model-licence'>{`授权/来源：${m.licence}`}</View>
-              <View className='adm-actions'>
-                <View className='adm-chip' {...pressable()} onClick={() => void move(i, -1)}>
-                  上移
-                </View>
-                <View className='adm-chip' {...pressable()} onClick={() => void move(i, 1)}>
-                  下移
-                </View>
-                <View className='adm-chip' {...pressable()} onClick={() => void toggle(m._id, !m.is_active)}>
-                  {m.is_active ? '下架' : '上架'}
-                </View>
-                <View className='adm-chip' {...pressable()} onClick={() => edit(m)}>
-                  编辑
-                </View>
-              </View>
+              <RowActions active={m.is_active} onMove={(dir) => void move(i, dir)} onToggle={() => void toggle(m._id, !m.is_active)} onEdit={() => edit(m)} />
             </View>
           </View>
         ))}

@@ -10,6 +10,7 @@ import { pressState } from '../../components/press-state'
 import { ErrorView } from '../../components/state-view'
 import { Field, FilterChips, Tag } from '../shared/ui'
 import { useLoad } from '../shared/use-load'
+import { orderedRowActions } from '../shared/ordered-rows'
 import { pressable } from '../../components/pressable'
 
 type Scene = ActionOutput<'admin/listScenes'>['items'][number]
@@ -42,18 +43,7 @@ export function Scenes() {
   const [busy, setBusy] = useState(false)
   const scenes = data?.items ?? []
 
-  async function move(i: number, dir: -1 | 1) {
-    const j = i + dir
-    if (j < 0 || j >= scenes.length) return
-    const ids = scenes.map((s) => s._id)
-    ;[ids[i], ids[j]] = [ids[j]!, ids[i]!]
-    try {
-      await api.call('admin/setSceneOrder', { ids })
-      await reload()
-    } catch (e) {
-      toastError(e)
-    }
-  }
+  const { move } = orderedRowActions({ ids: scenes.map((s) => s._id), reorder: (ids) => api.call('admin/setSceneOrder', { ids }), reload })
 
   async function save(input: ActionInput<'admin/upsertScene'>, okText: string) {
     setBusy(true)

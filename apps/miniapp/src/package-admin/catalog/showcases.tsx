@@ -11,11 +11,11 @@ import type { ActionInput, ActionOutput } from '@aiphoto/contract'
 import { api } from '../../services/api'
 import { pickImages, uploadPicked } from '../../services/media'
 import { toastError, toastSuccess, toastText } from '../../services/ui'
-import { pressable } from '../../components/pressable'
 import { pressState } from '../../components/press-state'
 import { ErrorView } from '../../components/state-view'
 import { Field, FilterChips, Tag } from '../shared/ui'
 import { useLoad } from '../shared/use-load'
+import { orderedRowActions, RowActions } from '../shared/ordered-rows'
 import { ASPECTS, COVER_CHECK, PACKSHOT_ASPECT_KEYS, SHOWCASE_MODES, labelOf } from '../shared/model-labels'
 
 type Showcase = ActionOutput<'admin/listShowcases'>['items'][number]
@@ -77,28 +77,12 @@ export function Showcases(props: { fromWorkId?: string }) {
   const modelChips = [{ key: '', label: '随机' }, ...(data?.models ?? []).filter((m) => m.is_active || m._id === draft?.model_id).map((m) => ({ key: m._id, label: m.name }))]
   const aspects = draft?.mode === 'packshot' ? ASPECTS.filter((a) => PACKSHOT_ASPECT_KEYS.includes(a.key)) : ASPECTS
 
-  async function move(i: number, dir: -1 | 1) {
-    const j = i + dir
-    if (j < 0 || j >= showcases.length) return
-    const ids = showcases.map((s) => s._id)
-    ;[ids[i], ids[j]] = [ids[j]!, ids[i]!]
-    try {
-      await api.call('admin/reorderShowcases', { ids })
-      await reload()
-    } catch (e) {
-      toastError(e)
-    }
-  }
-
-  async function toggle(id: string, active: boolean) {
-    try {
-      await api.call('admin/setShowcaseActive', { _id: id, is_active: active })
-      toastSuccess(active ? '已上架' : '已下架')
-      await reload()
-    } catch (e) {
-      toastError(e)
-    }
-  }
+  const { move, toggle } = orderedRowActions({
+    ids: showcases.map((s) => s._id),
+    reorder: (ids) => api.call('admin/reorderShowcases', { ids }),
+    setActive: (id, active) => api.call('admin/setShowcaseActive', { _id: id, is_active: active }),
+    reload,
+  })
 
   async function upload() {
     try {
@@ -227,20 +211,7 @@ export function Showcases(props: { fromWorkId?: string }) {
                 {s.mode === 'on_model' ? <Tag>{s.model_id ? (modelName.get(s.model_id) ?? s.model_id) : '随机模特'}</Tag> : null}
               </View>
               <View className='faint ellipsis'>{s.cover_origin ? (s.cover_origin.kind === 'work' ? `示例图来自作品 ${s.cover_origin.ref}` : '示例图：运营上传') : '示例图：预置'}</View>
-              <View className='adm-actions'>
-                <View className='adm-chip' {...pressable()} onClick={() => void move(i, -1)}>
-                  上移
-                </View>
-                <View className='adm-chip' {...pressable()} onClick={() => void move(i, 1)}>
-                  下移
-                </View>
-                <View className='adm-chip' {...pressable()} onClick={() => void toggle(s._id, !s.is_active)}>
-                  {s.is_active ? '下架' : '上架'}
-                </View>
-                <View className='adm-chip' {...pressable()} onClick={() => edit(s)}>
-                  编辑
-                </View>
-              </View>
+              <RowActions active={s.is_active} onMove={(dir) => void move(i, dir)} onToggle={() => void toggle(s._id, !s.is_active)} onEdit={() => edit(s)} />
             </View>
           </View>
         ))}
